@@ -1,0 +1,107 @@
+import { decode, encode } from '@msgpack/msgpack';
+import { ProtocolError } from './errors.js';
+import { PROTOCOL_VERSION } from './words.js';
+
+/**
+ * A message id as it travels: the Python client sends 32 hex digits packed as msgpack bin,
+ * other clients a str. Replies must echo the type they received.
+ */
+export type MessageId = string | Uint8Array;
+
+export interface EventHeader {
+  message_id: MessageId;
+  v: number;
+  /** Present on every event after the request that opened the exchange. */
+  response_to?: MessageId;
+}
+
+/** One zerorpc event: `[header, name, args]` on the wire. */
+export interface ZerorpcEvent {
+  header: EventHeader;
+  name: string;
+  /** Positional arguments; `null` where the protocol sends nil (STREAM_DONE). */
+  args: unknown[] | null;
+}
+
+/** msgpack bytes of one event; bytes travel as bin, strings as str, as the reference packs them. */
+export function encodeEvent(event: ZerorpcEvent): Uint8Array {
+  return encode([event.header, event.name, event.args], { ignoreUndefined: true });
+}
+
+/**
+ * Parses one event, checking only what routing needs: the header's message_id and the name.
+ * Unknown header keys (tracing middleware adds some) are kept and ignored.
+ * @throws {ProtocolError} when the bytes are not msgpack or not a zerorpc event.
+ */
+export function decodeEvent(payload: Uint8Array): ZerorpcEvent {
+  let value: unknown;
+  try {
+    value = decode(payload);
+  } catch (cause) {
+    throw new ProtocolError(`payload of ${payload.length} bytes is not msgpack`, { cause });
+  }
+  if (!Array.isArray(value) || value.length < 3) {
+    throw new ProtocolError(`event must be [header, name, args]; got ${describe(value)}`);
+  }
+  const [header, name, args] = value;
+  if (!isHeader(header)) {
+    throw new ProtocolError(
+      `event header must be a map with a str or bin message_id; got ${describe(header)}`,
+    );
+  }
+  if (typeof name !== 'string') {
+    throw new ProtocolError(`event name must be a str; got ${describe(name)}`);
+  }
+  if (args !== null && !Array.isArray(args)) {
+    throw new ProtocolError(`event args must be an array or nil; got ${describe(args)}`);
+  }
+  return { header, name, args };
+}
+
+function isMessageId(value: unknown): value is MessageId {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
+function isHeader(value: unknown): value is EventHeader {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const header = value as Record<string, unknown>;
+  return (
+    isMessageId(header.message_id) &&
+    (header.response_to === undefined || isMessageId(header.response_to))
+  );
+}
+
+/** A short description of an unexpected value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'nil';
+  if (value instanceof Uint8Array) return `bin of ${value.length} bytes`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return `a str of ${value.length} characters`;
+  return typeof value === 'object' ? 'a map' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Makes message ids in the caller's style: hex digits as a str, or the same digits as bin bytes
+ * where the peer used bin, so replies to Python clients match what they wait for.
+ */
+export function newMessageId(like: MessageId = ''): MessageId {
+  const hex = crypto.randomUUID().replaceAll('-', '');
+  return typeof like === 'string' ? hex : new TextEncoder().encode(hex);
+}
+
+/** The header of a new exchange (a request). */
+export function requestHeader(id: MessageId): EventHeader {
+  return { message_id: id, v: PROTOCOL_VERSION };
+}
+
+/** The header of a later event in the exchange opened by `requestId`. */
+export function responseHeader(requestId: MessageId): EventHeader {
+  return { message_id: newMessageId(requestId), v: PROTOCOL_VERSION, response_to: requestId };
+}
+
+/** A key for maps of open exchanges: bin and str ids with the same digits are the same call. */
+export function idKey(id: MessageId): string {
+  return typeof id === 'string'
+    ? id
+    : Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
+}

@@ -1,0 +1,71 @@
+/** The service's API as both sides see it: what `getMask`, `detect` and `info` take and return. */
+
+/** Options of `getMask(image, options)`; every key optional. */
+export interface GetMaskOptions {
+  /** Draw instances scoring at least this, 0..1 (default 0.5). */
+  scoreThreshold?: number;
+  /** Draw only these COCO class names, e.g. ["person", "cup"]. */
+  classes?: string[];
+  /** Encoding of the composite (default jpeg). */
+  format?: 'jpeg' | 'png';
+  /** JPEG quality 1..100 (default 85). */
+  quality?: number;
+}
+
+/** Options of `detect(image, options)`; every key optional. */
+export interface DetectOptions {
+  /** Keep instances scoring at least this, 0..1 (default 0.5). */
+  scoreThreshold?: number;
+  /** Keep at most this many instances, best first (default 100). */
+  maxDetections?: number;
+  /** false skips the mask head and the RLE work (default true). */
+  masks?: boolean;
+  /** Keep only these COCO class names. */
+  classes?: string[];
+}
+
+/** A COCO compressed RLE in original-image pixels; runs go down columns, as pycocotools has it. */
+export interface CocoRle {
+  /** [height, width] */
+  size: [number, number];
+  counts: string;
+}
+
+export interface DetectedInstance {
+  /** COCO class name, e.g. "person". */
+  label: string;
+  /** The model's class index, 1..80. */
+  classId: number;
+  score: number;
+  /** [x1, y1, x2, y2] in original-image pixels. */
+  box: [number, number, number, number];
+  /** Absent when `masks: false` was asked for. */
+  mask?: CocoRle;
+}
+
+export interface DetectResult {
+  width: number;
+  height: number;
+  /** The model that answered, e.g. "maskrcnn2go". */
+  model: string;
+  /** Server-side milliseconds per stage (decode, preprocess, model, postprocess, masks, encode, total). */
+  timingsMs: Record<string, number>;
+  instances: DetectedInstance[];
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  model: {
+    name: string;
+    source: string;
+    classes: string[];
+    inputSize: string;
+  };
+  executionProvider: string;
+  threads: number;
+  workers: number;
+  queue: { limit: number; waiting: number; running: number };
+  heartbeatMs: number;
+  maxInputPixels: number;
+}
