@@ -1,0 +1,31 @@
+/**
+ * @maskrcnn-zmq/models: the model files the server runs, fetched, verified and converted on
+ * first use into a cache folder. Public API only; tests reach internals by relative path.
+ */
+export { CACHE_ENV, modelDir, resolveCacheDir } from './cache-dir.js';
+export {
+  ConversionError,
+  type FetchFailure,
+  ModelChecksumError,
+  ModelFetchError,
+  ModelMissingError,
+  UnknownModelError,
+} from './errors.js';
+export { BASE_URL_ENV, type FetchFileOptions, fetchFile, resolveSourceUrl } from './fetch.js';
+export {
+  DEFAULT_MODEL,
+  getModelSpec,
+  type InputSettings,
+  MODELS,
+  type ModelFile,
+  type ModelSpec,
+  type PostprocessSettings,
+  type SourceFile,
+} from './manifest.js';
+export {
+  createProgressReporter,
+  type ProgressEvent,
+  type ProgressListener,
+  type ProgressStream,
+  silentProgress,
+} from './progress.js';
