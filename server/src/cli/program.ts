@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { callCommand } from './call.js';
+import { serveCommand } from './serve.js';
+
+/** The `maskrcnn-zmq` command line: each command lives in its own file. */
+export function program(): Command {
+  const cli = new Command('maskrcnn-zmq').description(
+    'Mask R-CNN over ZeroMQ (zerorpc): serve it, call it, fetch models, evaluate accuracy',
+  );
+  serveCommand(cli);
+  callCommand(cli);
+  return cli;
+}

@@ -1,0 +1,61 @@
+/**
+ * An inference worker thread: loads the model, warms it up, then runs jobs one at a time. Every
+ * CPU-heavy step of a call (decode, model, post-processing, masks, render or RLE) happens here,
+ * so the socket's thread stays free for heartbeats and other clients' replies.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeBoxMask } from '../coco/rle.js';
+import { renderComposite } from '../render/composite.js';
+import type { FromWorker, Job, JobOutput, ToWorker, WorkerConfig } from './jobs.js';
+import { MaskRcnnPipeline } from './pipeline.js';
+
+const config = workerData as WorkerConfig;
+const port = parentPort!;
+const pipeline = await MaskRcnnPipeline.load(config.modelDir, config);
+await pipeline.warmUp();
+post({ type: 'ready', model: pipeline.describe() });
+
+port.on('message', async ({ id, job }: ToWorker) => {
+  try {
+    post({ type: 'done', id, output: await run(job) });
+  } catch (error) {
+    const { name, message, stack } = error as Error;
+    post({ type: 'failed', id, error: { name, message, stack } });
+  }
+});
+
+async function run(job: Job): Promise<JobOutput> {
+  const started = performance.now();
+  const { image, instances, timingsMs } = await pipeline.run(job.image, job.inference);
+  const encodeStarted = performance.now();
+  if (job.type === 'getMask') {
+    const composite = await renderComposite(image, instances, job.output);
+    const encode = performance.now() - encodeStarted;
+    return {
+      type: 'getMask',
+      composite,
+      timingsMs: { ...timingsMs, encode, total: performance.now() - started },
+    };
+  }
+  const detections = instances.map(({ label, classId, score, box, mask }) => ({
+    label,
+    classId,
+    score,
+    box,
+    ...(mask && { mask: encodeBoxMask(mask, image.height, image.width) }),
+  }));
+  const encode = performance.now() - encodeStarted;
+  return {
+    type: 'detect',
+    result: {
+      width: image.width,
+      height: image.height,
+      timingsMs: { ...timingsMs, encode, total: performance.now() - started },
+      instances: detections,
+    },
+  };
+}
+
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}

@@ -1,0 +1,105 @@
+import { BadRequestError, describe } from '@maskrcnn-zmq/shared';
+
+/**
+ * Argument checks for method options. Every message names the parameter, what was expected and
+ * what arrived, from one helper, so they read alike.
+ */
+export function invalidParameter(name: string, expected: string, actual: unknown): BadRequestError {
+  const shown =
+    typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : describe(actual);
+  return new BadRequestError(`Expected ${expected} for ${name} but received ${shown}`);
+}
+
+/** The options map, or an empty one when the caller sent none (nil or absent). */
+export function optionsMap(value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)) {
+    return value as Record<string, unknown>;
+  }
+  throw invalidParameter('options', 'a map with string keys', value);
+}
+
+/** Rejects keys the method does not know, so a misspelt option fails loudly instead of being ignored. */
+export function knownKeys(options: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new BadRequestError(`Unknown option '${key}'; expected one of: ${allowed.join(', ')}`);
+    }
+  }
+}
+
+export function numberIn(
+  options: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  const value = options[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw invalidParameter(name, `a number between ${min} and ${max}`, value);
+  }
+  return value;
+}
+
+export function integerIn(
+  options: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  const value = numberIn(options, name, min, max, fallback);
+  if (!Number.isInteger(value))
+    throw invalidParameter(name, `an integer between ${min} and ${max}`, value);
+  return value;
+}
+
+export function booleanOf(
+  options: Record<string, unknown>,
+  name: string,
+  fallback: boolean,
+): boolean {
+  const value = options[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') throw invalidParameter(name, 'true or false', value);
+  return value;
+}
+
+export function oneOf<T extends string>(
+  options: Record<string, unknown>,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const value = options[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    throw invalidParameter(name, `one of ${choices.join(', ')}`, value);
+  }
+  return value as T;
+}
+
+/**
+ * Class names to keep, turned into the model's class ids; undefined keeps every class.
+ * @throws {BadRequestError} naming the unknown classes.
+ */
+export function classIdsOf(
+  options: Record<string, unknown>,
+  classes: readonly string[],
+): Set<number> | undefined {
+  const value = options.classes;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw invalidParameter('classes', 'an array of class names', value);
+  }
+  const unknown = value.filter((name) => !classes.includes(name));
+  if (unknown.length > 0) {
+    throw new BadRequestError(
+      `Unknown class name(s) in classes: ${unknown.join(', ')}; call info() for the model's classes`,
+    );
+  }
+  // Class ids count from 1: 0 is the background, which has no name.
+  return new Set(value.map((name) => classes.indexOf(name) + 1));
+}

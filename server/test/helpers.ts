@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { type ServerOptions, VisionServer } from '../src/server.js';
+
+/** The repository root (tests run from server/dist/test/). */
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+/** The material beside the repository: the model and the photos. */
+export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+export const MODEL_DIR = `${SHARED}models/maskrcnn2go/onnx`;
+export const COCO_DIR = `${SHARED}testdata/coco128`;
+export const photo = (file: string) => `${COCO_DIR}/images/${file}`;
+
+if (!existsSync(MODEL_DIR)) {
+  throw new Error(
+    `the tests need the model and photos beside the checkout; ${MODEL_DIR} is missing`,
+  );
+}
+
+/** The smoke images of ../shared/testdata/README.md and the object each one shows. */
+export const SMOKE_IMAGES = {
+  '000000000034.jpg': 'zebra',
+  '000000000459.jpg': 'person',
+  '000000000394.jpg': 'dog',
+  '000000000636.jpg': 'toilet',
+  '000000000599.jpg': 'cat',
+} as const;
+
+/** A real server on a free loopback port with the real model; close it after the test. */
+export function startServer(overrides: Partial<ServerOptions> = {}): Promise<VisionServer> {
+  return VisionServer.start({
+    bind: 'tcp://127.0.0.1:0',
+    modelDir: MODEL_DIR,
+    executionProvider: 'cpu',
+    threads: 2,
+    workers: 1,
+    queueLimit: 16,
+    heartbeatMs: 5000,
+    maxInputPixels: 50_000_000,
+    maxMessageBytes: 64 * 1024 * 1024,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...overrides,
+  });
+}
+
+export interface PythonReply {
+  ok?: unknown;
+  err?: [string, string];
+  beats_received: number;
+}
+
+/** Calls the server from Debian's Python with pyzmq + msgpack, as zerorpc-python does. */
+export async function pythonCall(
+  endpoint: string,
+  method: string,
+  args: unknown[],
+  options: { image?: string; heartbeatS?: number } = {},
+): Promise<PythonReply> {
+  const argv = [
+    `${REPO}server/test/e2e/fixtures/zerorpc_client.py`,
+    endpoint,
+    method,
+    ...args.map((arg) => JSON.stringify(arg)),
+    ...(options.image ? ['--image', options.image] : []),
+    ...(options.heartbeatS ? ['--heartbeat', String(options.heartbeatS)] : []),
+  ];
+  // Debian's python3-zmq and python3-msgpack are visible to /usr/bin/python3 only.
+  const { stdout } = await promisify(execFile)('/usr/bin/python3', argv, { maxBuffer: 64 << 20 });
+  return JSON.parse(stdout);
+}
