@@ -1,8 +1,8 @@
 /**
  * Rasterises COCO polygons exactly as pycocotools does (maskApi.c `rleFrPoly`), so ground-truth
- * masks are pixel for pixel COCO's own. The outline is walked on a 5× finer grid, and a pixel is
- * inside when its centre lies within the outline; pixels the boundary passes through count as
- * mask, which is why COCO masks are a little fatter than a plain scan-line fill.
+ * masks are pixel for pixel COCO's own. Pixel (x, y) covers [x, x+1) × [y, y+1); the outline is
+ * walked on a 5× finer grid, and a pixel is mask when the outline, snapped to that grid,
+ * encloses its centre (x + 0.5, y + 0.5).
  */
 
 import type { Rle } from './rle.js';
@@ -11,8 +11,8 @@ import { rleMerge } from './rle-ops.js';
 const SCALE = 5;
 
 /**
- * One polygon [x1, y1, x2, y2, …] in pixel coordinates (pixel centres at integers) to an RLE
- * of height × width pixels, as maskApi.c `rleFrPoly`.
+ * One polygon [x1, y1, x2, y2, …] in pixel coordinates to an RLE of height × width pixels, as
+ * maskApi.c `rleFrPoly`. Parts outside the image are cut off.
  */
 export function polygonToRle(xy: readonly number[], height: number, width: number): Rle {
   const k = xy.length >> 1;
