@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 
@@ -66,10 +66,4 @@ export async function fileSum(path: string): Promise<FileSum | null> {
   const sha256 = await sha256File(path);
   await writeStamp(path, sha256);
   return { bytes: info.size, sha256 };
-}
-
-/** Deletes a file and its stamp; missing ones are fine. */
-export async function removeWithStamp(path: string): Promise<void> {
-  await unlink(path).catch(() => {});
-  await unlink(stampPath(path)).catch(() => {});
 }

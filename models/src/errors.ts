@@ -82,8 +82,9 @@ export class ModelMissingError extends Error {
     /** Each missing file: where it goes and where it comes from. */
     readonly missing: readonly { path: string; url: string | null; sha256: string | null }[],
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

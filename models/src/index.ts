@@ -1,8 +1,19 @@
 /**
  * @maskrcnn-zmq/models: the model files the server runs, fetched, verified and converted on
  * first use into a cache folder. Public API only; tests reach internals by relative path.
+ *
+ *   const model = await ensureModel('maskrcnn2go', { cacheDir: opts.modelDir });
+ *   model.files['backbone_rpn.onnx'] // absolute path
  */
 export { CACHE_ENV, modelDir, resolveCacheDir } from './cache-dir.js';
+export { type CliIo, FETCH_MODEL_USAGE, fetchModelCli } from './cli.js';
+export {
+  CONVERTER_VERSION,
+  type ConvertedFile,
+  convertMaskRcnn2go,
+  MASKRCNN2GO_OUTPUTS,
+} from './convert/convert.js';
+export { type EnsureModelOptions, ensureModel, type ReadyModel } from './ensure.js';
 export {
   ConversionError,
   type FetchFailure,

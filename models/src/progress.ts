@@ -23,10 +23,10 @@ export type ProgressListener = (event: ProgressEvent) => void;
 /** A listener that shows nothing. */
 export const silentProgress: ProgressListener = () => {};
 
-const MB = 1024 * 1024;
-
+/** Decimal units, as publishers state sizes ("3.8 MB"). */
 function megabytes(bytes: number | null): string {
-  return bytes === null ? '? MB' : `${(bytes / MB).toFixed(1)} MB`;
+  if (bytes === null) return '? MB';
+  return bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 /** A stream a reporter can write to; `isTTY` picks the bar or the plain lines. */

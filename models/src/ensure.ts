@@ -1,0 +1,265 @@
+/**
+ * ensureModel: the one call a server makes at start-up. It returns the folder of a model's
+ * ready files, doing only what is missing, in this order:
+ *
+ *   ready files verified? ── yes ─→ done (sums come from stamps: no rehashing)
+ *        │ no
+ *   seedFrom has them? ───── yes ─→ copy, verify ─→ done
+ *        │ no
+ *   sources present, seeded or downloaded (verified) ─→ convert (if the model needs it) ─→ done
+ *
+ * When a file may not be downloaded, or the host cannot be reached, it throws a
+ * ModelMissingError that lists every missing file, where it comes from and where to put it.
+ */
+import { copyFile, mkdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { commitPart, partPath, removeStaleParts } from './atomic-file.js';
+import { modelDir, resolveCacheDir } from './cache-dir.js';
+import { type FileSum, fileSum, writeStamp } from './checksum.js';
+import {
+  convertIntoCache,
+  readConversionStamp,
+  stampIsCurrent,
+} from './convert/cached-conversion.js';
+import { ModelChecksumError, ModelFetchError, ModelMissingError } from './errors.js';
+import { fetchFile, resolveSourceUrl } from './fetch.js';
+import { getModelSpec, type ModelFile, type ModelSpec } from './manifest.js';
+import { createProgressReporter, type ProgressListener } from './progress.js';
+
+/** How {@link ensureModel} may get what is missing. */
+export interface EnsureModelOptions {
+  /** The cache root; see resolveCacheDir for the default and the environment variable. */
+  cacheDir?: string;
+  /** Download missing files (default true). False: only the cache and `seedFrom` are used. */
+  allowDownload?: boolean;
+  /**
+   * A folder to copy missing files from before downloading: laid out like the model's cache
+   * folder (`caffe2/`, `onnx/`) or flat. Copies are verified like downloads.
+   */
+  seedFrom?: string;
+  /** A mirror: files are fetched from `<baseUrl>/<model>/<file name>` (else the env var). */
+  baseUrl?: string;
+  /** Progress; defaults to a bar or plain lines on stderr. */
+  onProgress?: ProgressListener;
+}
+
+/** A model whose files are on disk and verified. */
+export interface ReadyModel {
+  name: string;
+  /** The folder holding the ready files. */
+  dir: string;
+  /** Absolute path of each ready file, by file name (`backbone_rpn.onnx`, `anchors.json`). */
+  files: Record<string, string>;
+  spec: ModelSpec;
+}
+
+type Check =
+  | { state: 'ok'; sha256: string }
+  | { state: 'missing' }
+  | { state: 'wrong'; detail: string };
+
+/** What a file may be: size and sha256, each null where any value will do. */
+type Expected = Pick<ModelFile, 'bytes' | 'sha256'>;
+
+function matches(sum: FileSum, expected: Expected): boolean {
+  return (
+    (expected.bytes === null || sum.bytes === expected.bytes) &&
+    (expected.sha256 === null || sum.sha256 === expected.sha256)
+  );
+}
+
+/** Whether the file at `path` is one of `accepted`. */
+async function check(path: string, accepted: Expected[]): Promise<Check> {
+  const sum = await fileSum(path);
+  if (!sum) return { state: 'missing' };
+  if (accepted.some((expected) => matches(sum, expected)))
+    return { state: 'ok', sha256: sum.sha256 };
+  const wanted = accepted.map((e) => `${e.bytes ?? 'any'} bytes, sha256 ${e.sha256 ?? 'any'}`);
+  return {
+    state: 'wrong',
+    detail: `${sum.bytes} bytes, sha256 ${sum.sha256}; expected ${wanted.join(' or ')}`,
+  };
+}
+
+/**
+ * Copies `file` into `dest` from the seed folder (cache layout first, then flat), verified
+ * before it is copied.
+ * @returns the copy's sum, or null when the seed has no good copy (and `strict` is off).
+ * @throws {ModelChecksumError} in `strict` mode, when the seed holds a different file.
+ */
+async function seed(
+  seedFrom: string,
+  file: ModelFile,
+  dest: string,
+  strict: boolean,
+  onProgress: ProgressListener,
+): Promise<FileSum | null> {
+  for (const candidate of [join(seedFrom, file.path), join(seedFrom, basename(file.path))]) {
+    const sum = await fileSum(candidate).catch(() => null);
+    if (!sum) continue;
+    if (!matches(sum, file)) {
+      if (strict) throw new ModelChecksumError(candidate, file, sum);
+      continue;
+    }
+    await mkdir(dirname(dest), { recursive: true });
+    const part = partPath(dest);
+    try {
+      await copyFile(candidate, part);
+      await commitPart(part, dest);
+    } catch (error) {
+      await unlink(part).catch(() => {});
+      throw error;
+    }
+    await writeStamp(dest, sum.sha256);
+    onProgress({ type: 'seeded', file: file.path, from: candidate });
+    return sum;
+  }
+  return null;
+}
+
+function describeFile(path: string, file: ModelFile, url?: string): string {
+  const facts = [
+    file.bytes === null ? null : `${file.bytes} bytes`,
+    file.sha256 === null ? 'sha256 not published' : `sha256 ${file.sha256}`,
+  ].filter(Boolean);
+  return `  ${path}${url ? `\n      from ${url}` : ''}\n      (${facts.join(', ')})`;
+}
+
+function missingError(
+  spec: ModelSpec,
+  dir: string,
+  baseUrl: string | undefined,
+  why: string,
+  wrong: string[],
+  cause?: Error,
+) {
+  const sources = spec.sources.map((file) => ({
+    path: join(dir, file.path),
+    url: resolveSourceUrl(spec, file, baseUrl),
+    sha256: file.sha256,
+  }));
+  const lines = [
+    `model '${spec.name}' is not ready in ${dir} and ${why}. Put these files there:`,
+    ...spec.sources.map((file, i) => describeFile(sources[i].path, file, sources[i].url)),
+  ];
+  if (spec.conversion) {
+    lines.push(
+      'or, instead, the converted files:',
+      ...spec.ready.map((file) => describeFile(join(dir, file.path), file)),
+    );
+  }
+  lines.push(`(or run fetch-model ${spec.name} where there is internet access and copy ${dir})`);
+  if (wrong.length > 0) lines.push('Found, but not the expected files:', ...wrong);
+  return new ModelMissingError(spec.name, sources, lines.join('\n'), cause ? { cause } : undefined);
+}
+
+async function readyIfValid(spec: ModelSpec, dir: string): Promise<ReadyModel | null> {
+  const readyDir = join(dir, dirname(spec.ready[0].path));
+  const inputs = Object.fromEntries(spec.sources.map((s) => [basename(s.path), s.sha256]));
+  const stamp = spec.conversion ? await readConversionStamp(readyDir) : null;
+  const current = stampIsCurrent(stamp, inputs) ? stamp : null;
+  const files: Record<string, string> = {};
+  for (const file of spec.ready) {
+    const name = basename(file.path);
+    const path = join(dir, file.path);
+    // A converted output is good if it is what this converter made from these inputs, or
+    // exactly the reference conversion (the files one may put in place by hand).
+    const made = current?.outputs[name];
+    if ((await check(path, made ? [file, made] : [file])).state !== 'ok') return null;
+    files[name] = path;
+  }
+  return { name: spec.name, dir: readyDir, files, spec };
+}
+
+/**
+ * Makes a model ready on disk and returns where it is (see the module comment).
+ * @param name a manifest name ('maskrcnn2go', 'resnet50-fpn').
+ * @throws {UnknownModelError} for a name not in the manifest.
+ * @throws {ModelMissingError} when files are missing and downloading is off or the host is
+ *   unreachable; the message lists each file, its URL and the exact path to put it at.
+ * @throws {ModelFetchError} when a download fails for another reason (corrupt, cut off).
+ * @throws {ModelChecksumError} when `seedFrom` holds a file of the right name but wrong content.
+ * @throws {ConversionError} when the Caffe2 files cannot be converted.
+ */
+export async function ensureModel(
+  name: string,
+  options: EnsureModelOptions = {},
+): Promise<ReadyModel> {
+  const spec = getModelSpec(name);
+  const dir = modelDir(resolveCacheDir(options.cacheDir), spec.name);
+  const onProgress = options.onProgress ?? createProgressReporter();
+  const allowDownload = options.allowDownload ?? true;
+  const folders = new Set([...spec.sources, ...spec.ready].map((f) => dirname(join(dir, f.path))));
+  for (const folder of folders) await removeStaleParts(folder);
+
+  const finish = (model: ReadyModel) => {
+    onProgress({ type: 'ready', model: spec.name, dir: model.dir });
+    return model;
+  };
+  let ready = await readyIfValid(spec, dir);
+  if (ready) return finish(ready);
+
+  if (options.seedFrom && spec.conversion) {
+    // Ready files in a seed are taken only if they are the reference conversion; otherwise
+    // the seed's sources are converted here.
+    for (const file of spec.ready) {
+      const path = join(dir, file.path);
+      if ((await check(path, [file])).state !== 'ok') {
+        await seed(options.seedFrom, file, path, false, onProgress);
+      }
+    }
+    ready = await readyIfValid(spec, dir);
+    if (ready) return finish(ready);
+  }
+
+  const sums: Record<string, string> = {};
+  const wrong: string[] = [];
+  for (const file of spec.sources) {
+    const path = join(dir, file.path);
+    const found = await check(path, [file]);
+    if (found.state === 'ok') {
+      sums[basename(file.path)] = found.sha256;
+      continue;
+    }
+    // A wrong file stays until a good one replaces it (rename over it): it is never trusted.
+    if (found.state === 'wrong') wrong.push(`  ${path} is there but has ${found.detail}`);
+    const seeded = options.seedFrom
+      ? await seed(options.seedFrom, file, path, true, onProgress)
+      : null;
+    if (seeded) {
+      sums[basename(file.path)] = seeded.sha256;
+      continue;
+    }
+    if (!allowDownload) throw missingError(spec, dir, options.baseUrl, 'downloading is off', wrong);
+    const url = resolveSourceUrl(spec, file, options.baseUrl);
+    try {
+      const sum = await fetchFile({
+        url,
+        dest: path,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        label: file.path,
+        onProgress,
+      });
+      sums[basename(file.path)] = sum.sha256;
+    } catch (error) {
+      if (error instanceof ModelFetchError && error.reason === 'unreachable') {
+        throw missingError(spec, dir, options.baseUrl, `${url} cannot be reached`, wrong, error);
+      }
+      throw error;
+    }
+  }
+
+  if (spec.conversion) {
+    const [net, init] = spec.sources.map((s) => ({
+      path: join(dir, s.path),
+      sha256: sums[basename(s.path)],
+    }));
+    const outDir = join(dir, dirname(spec.ready[0].path));
+    await mkdir(outDir, { recursive: true });
+    await convertIntoCache(spec.name, { predictNet: net, initNet: init }, outDir, onProgress);
+  }
+  ready = await readyIfValid(spec, dir);
+  if (!ready) throw new Error(`internal: ${spec.name} converted but its files do not verify`);
+  return finish(ready);
+}
