@@ -10,6 +10,7 @@ import type { CompressedRle, Rle, UncompressedRle } from './rle.js';
 import { decodeRle, rleFromUncompressed } from './rle.js';
 import type { XywhBox } from './rle-ops.js';
 
+/** One image of the dataset; `id` is what annotations and results refer to. */
 export interface CocoImage {
   id: number;
   /** Pixels. */
@@ -19,12 +20,14 @@ export interface CocoImage {
   file_name: string;
 }
 
+/** One category; `id` is COCO's category id (1..90 with gaps for COCO itself). */
 export interface CocoCategory {
   id: number;
   name: string;
   supercategory?: string;
 }
 
+/** One ground-truth object (or crowd region) of one image. */
 export interface CocoAnnotation {
   id: number;
   image_id: number;
@@ -38,6 +41,7 @@ export interface CocoAnnotation {
   segmentation: number[][] | UncompressedRle | CompressedRle;
 }
 
+/** The parts of an instances_*.json file that evaluation reads; other fields are kept as read. */
 export interface CocoDataset {
   images: CocoImage[];
   annotations: CocoAnnotation[];

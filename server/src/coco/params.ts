@@ -25,6 +25,7 @@ export interface AreaRange {
   max: number;
 }
 
+/** COCO's size buckets, in pixels of object area: all, under 32², 32² to 96², over 96². */
 export const AREA_RANGES: readonly AreaRange[] = [
   { label: 'all', min: 0, max: 1e5 ** 2 },
   { label: 'small', min: 0, max: 32 ** 2 },

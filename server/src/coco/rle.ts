@@ -135,12 +135,20 @@ export function rleToMask(rle: Rle): Uint8Array {
   const mask = new Uint8Array(height * width);
   let k = 0;
   for (let j = 0; j < counts.length; j++) {
-    const end = k + counts[j];
     if (j & 1) {
-      for (; k < end; k++) mask[(k % height) * width + Math.floor(k / height)] = 1;
-    } else {
-      k = end;
+      let y = k % height;
+      let i = y * width + (k - y) / height;
+      for (let n = counts[j]; n > 0; n--) {
+        mask[i] = 1;
+        if (++y === height) {
+          y = 0;
+          i -= (height - 1) * width - 1;
+        } else {
+          i += width;
+        }
+      }
     }
+    k += counts[j];
   }
   return mask;
 }
@@ -186,15 +194,27 @@ export function encodeBoxMask(
         run = gapBetweenColumns;
       }
     }
+    // Scan each run of equal pixels in a tight loop of its own: runs are long.
     let i = (yStart - mask.y0) * stride + (x - mask.x0);
-    for (let y = yStart; y < yEnd; y++, i += stride) {
-      const bit = data[i] === 0 ? 0 : 1;
-      if (bit === value) {
-        run++;
+    let y = yStart;
+    while (y < yEnd) {
+      const from = y;
+      if (value === 0) {
+        while (y < yEnd && data[i] === 0) {
+          y++;
+          i += stride;
+        }
       } else {
+        while (y < yEnd && data[i] !== 0) {
+          y++;
+          i += stride;
+        }
+      }
+      run += y - from;
+      if (y < yEnd) {
         counts.push(run);
-        value = bit;
-        run = 1;
+        value ^= 1;
+        run = 0;
       }
     }
   }
