@@ -87,7 +87,7 @@ describe('fetchFile', () => {
     assert.equal(received.at(-1), init.bytes);
     assert.equal(
       lines[0],
-      `maskrcnn-zmq: fetching model_init.pb (3.6 MB) from ${server.baseUrl}/model_init.pb\n`,
+      `maskrcnn-zmq: fetching model_init.pb (3.8 MB) from ${server.baseUrl}/model_init.pb\n`,
     );
     assert.deepEqual(
       lines.slice(1, -1).map((l) => l.split(' (')[0]),
@@ -97,7 +97,7 @@ describe('fetchFile', () => {
         'maskrcnn-zmq: model_init.pb: 75%',
       ],
     );
-    assert.equal(lines.at(-1), 'maskrcnn-zmq: model_init.pb: 3.6 MB, sha256 verified\n');
+    assert.equal(lines.at(-1), 'maskrcnn-zmq: model_init.pb: 3.8 MB, sha256 verified\n');
   });
 
   test('a corrupted file is refused: the error names URL, expected sum and manual path', async () => {
