@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { callCommand } from './call.js';
+import { evalCommand } from './eval.js';
+import { fetchModelCommand } from './fetch-model.js';
 import { serveCommand } from './serve.js';
 
 /** The `maskrcnn-zmq` command line: each command lives in its own file. */
@@ -9,5 +11,7 @@ export function program(): Command {
   );
   serveCommand(cli);
   callCommand(cli);
+  fetchModelCommand(cli);
+  evalCommand(cli);
   return cli;
 }

@@ -143,8 +143,10 @@ export class WorkerPool {
 }
 
 /** Starts one worker and waits for its model to be loaded and warm. */
-function spawn(config: WorkerConfig): Promise<{ worker: Worker; model: ModelDescription }> {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: config });
+function spawn(options: WorkerConfig): Promise<{ worker: Worker; model: ModelDescription }> {
+  const { modelDir, executionProvider, threads, maxInputPixels } = options;
+  const workerData: WorkerConfig = { modelDir, executionProvider, threads, maxInputPixels };
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData });
   return new Promise((resolve, reject) => {
     const onExit = (code: number) =>
       reject(new Error(`inference worker exited with code ${code} while loading`));

@@ -4,7 +4,7 @@
  * so the socket's thread stays free for heartbeats and other clients' replies.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeBoxMask } from '../coco/rle.js';
+import { toDetectedInstances } from '../coco/results.js';
 import { renderComposite } from '../render/composite.js';
 import type { FromWorker, Job, JobOutput, ToWorker, WorkerConfig } from './jobs.js';
 import { MaskRcnnPipeline } from './pipeline.js';
@@ -37,13 +37,7 @@ async function run(job: Job): Promise<JobOutput> {
       timingsMs: { ...timingsMs, encode, total: performance.now() - started },
     };
   }
-  const detections = instances.map(({ label, classId, score, box, mask }) => ({
-    label,
-    classId,
-    score,
-    box,
-    ...(mask && { mask: encodeBoxMask(mask, image.height, image.width) }),
-  }));
+  const detections = toDetectedInstances(instances, image.height, image.width);
   const encode = performance.now() - encodeStarted;
   return {
     type: 'detect',

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { instancesToResults } from '../../src/coco/results.js';
+import { toCocoResult, toDetectedInstances } from '../../src/coco/results.js';
 import { decodeRle, rleArea } from '../../src/coco/rle.js';
 import type { Instance } from '../../src/inference/types.js';
 
-describe('instancesToResults', () => {
+/** Pipeline instances → `detect` instances → COCO results, as `eval` sees them. */
+const instancesToResults = (
+  imageId: number,
+  instances: Instance[],
+  height: number,
+  width: number,
+) =>
+  toDetectedInstances(instances, height, width).map((instance) => toCocoResult(imageId, instance));
+
+describe('coco results', () => {
   const withMask: Instance = {
     classId: 12,
     label: 'stop sign',

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODEL, ensureModel } from '@maskrcnn-zmq/models';
+import type { Command } from 'commander';
+import type { Logger } from '../log.js';
+import type { ServerOptions } from '../server.js';
+import { integer } from './parse.js';
+
+/**
+ * A local mirror looked in before downloading: `shared/models/<model>` beside the checkout,
+ * where this project's workstations keep the model files.
+ */
+const besideCheckout = (model: string) =>
+  fileURLToPath(new URL(`../../../../../shared/models/${model}`, import.meta.url));
+
+/** The options that choose and run the model, shared by `serve` and `eval`. */
+export function modelOptions(command: Command): Command {
+  return command
+    .option('--model <name>', 'model to serve', DEFAULT_MODEL)
+    .option('--model-dir <dir>', 'use this folder of ready ONNX files instead of the cache')
+    .option(
+      '--cache-dir <dir>',
+      'model cache (default $MASKRCNN_ZMQ_CACHE or ~/.cache/maskrcnn-zmq)',
+    )
+    .option('--seed-from <dir>', 'copy model files from this folder before downloading')
+    .option('--offline', 'never download; say which files are missing and where they go')
+    .option('--execution-provider <ep>', 'cpu or cuda', 'cpu')
+    .option('--threads <n>', 'onnxruntime threads per worker', integer, availableParallelism())
+    .option('--workers <n>', 'inference worker threads, each with its own model copy', integer, 1)
+    .option('--queue <n>', 'requests that may wait before callers get Overloaded', integer, 16)
+    .option(
+      '--heartbeat-ms <ms>',
+      'zerorpc heartbeat interval (clients must use the same)',
+      integer,
+      5000,
+    )
+    .option('--max-pixels <n>', 'largest image accepted, in pixels', integer, 50_000_000)
+    .option('--max-message-mb <n>', 'largest request accepted, in MiB', integer, 64);
+}
+
+/**
+ * Server options from parsed flags. Without `--model-dir` the model comes from the cache,
+ * fetched and converted on first use (with progress on stderr).
+ */
+export async function serverOptions(
+  options: Record<string, any>,
+  log: Logger,
+): Promise<Omit<ServerOptions, 'bind'>> {
+  const mirror = besideCheckout(options.model);
+  const modelDir =
+    options.modelDir ??
+    (
+      await ensureModel(options.model, {
+        cacheDir: options.cacheDir,
+        allowDownload: !options.offline,
+        seedFrom: options.seedFrom ?? (existsSync(mirror) ? mirror : undefined),
+      })
+    ).dir;
+  return {
+    modelDir,
+    executionProvider: options.executionProvider,
+    threads: options.threads,
+    workers: options.workers,
+    queueLimit: options.queue,
+    heartbeatMs: options.heartbeatMs,
+    maxInputPixels: options.maxPixels,
+    maxMessageBytes: options.maxMessageMb * 1024 * 1024,
+    log,
+  };
+}
