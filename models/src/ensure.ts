@@ -11,20 +11,21 @@
  * When a file may not be downloaded, or the host cannot be reached, it throws a
  * ModelMissingError that lists every missing file, where it comes from and where to put it.
  */
-import { copyFile, mkdir, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { commitPart, partPath, removeStaleParts } from './atomic-file.js';
+import { removeStaleParts } from './atomic-file.js';
 import { modelDir, resolveCacheDir } from './cache-dir.js';
-import { type FileSum, fileSum, writeStamp } from './checksum.js';
 import {
   convertIntoCache,
   readConversionStamp,
   stampIsCurrent,
 } from './convert/cached-conversion.js';
-import { ModelChecksumError, ModelFetchError, ModelMissingError } from './errors.js';
+import { ModelFetchError, ModelMissingError } from './errors.js';
 import { fetchFile, resolveSourceUrl } from './fetch.js';
-import { getModelSpec, type ModelFile, type ModelSpec } from './manifest.js';
+import { getModelSpec, type ModelFile, type ModelSpec, type SourceFile } from './manifest.js';
 import { createProgressReporter, type ProgressListener } from './progress.js';
+import { seedFile } from './seed.js';
+import { checkFile } from './verify.js';
 
 /** How {@link ensureModel} may get what is missing. */
 export interface EnsureModelOptions {
@@ -51,70 +52,6 @@ export interface ReadyModel {
   /** Absolute path of each ready file, by file name (`backbone_rpn.onnx`, `anchors.json`). */
   files: Record<string, string>;
   spec: ModelSpec;
-}
-
-type Check =
-  | { state: 'ok'; sha256: string }
-  | { state: 'missing' }
-  | { state: 'wrong'; detail: string };
-
-/** What a file may be: size and sha256, each null where any value will do. */
-type Expected = Pick<ModelFile, 'bytes' | 'sha256'>;
-
-function matches(sum: FileSum, expected: Expected): boolean {
-  return (
-    (expected.bytes === null || sum.bytes === expected.bytes) &&
-    (expected.sha256 === null || sum.sha256 === expected.sha256)
-  );
-}
-
-/** Whether the file at `path` is one of `accepted`. */
-async function check(path: string, accepted: Expected[]): Promise<Check> {
-  const sum = await fileSum(path);
-  if (!sum) return { state: 'missing' };
-  if (accepted.some((expected) => matches(sum, expected)))
-    return { state: 'ok', sha256: sum.sha256 };
-  const wanted = accepted.map((e) => `${e.bytes ?? 'any'} bytes, sha256 ${e.sha256 ?? 'any'}`);
-  return {
-    state: 'wrong',
-    detail: `${sum.bytes} bytes, sha256 ${sum.sha256}; expected ${wanted.join(' or ')}`,
-  };
-}
-
-/**
- * Copies `file` into `dest` from the seed folder (cache layout first, then flat), verified
- * before it is copied.
- * @returns the copy's sum, or null when the seed has no good copy (and `strict` is off).
- * @throws {ModelChecksumError} in `strict` mode, when the seed holds a different file.
- */
-async function seed(
-  seedFrom: string,
-  file: ModelFile,
-  dest: string,
-  strict: boolean,
-  onProgress: ProgressListener,
-): Promise<FileSum | null> {
-  for (const candidate of [join(seedFrom, file.path), join(seedFrom, basename(file.path))]) {
-    const sum = await fileSum(candidate).catch(() => null);
-    if (!sum) continue;
-    if (!matches(sum, file)) {
-      if (strict) throw new ModelChecksumError(candidate, file, sum);
-      continue;
-    }
-    await mkdir(dirname(dest), { recursive: true });
-    const part = partPath(dest);
-    try {
-      await copyFile(candidate, part);
-      await commitPart(part, dest);
-    } catch (error) {
-      await unlink(part).catch(() => {});
-      throw error;
-    }
-    await writeStamp(dest, sum.sha256);
-    onProgress({ type: 'seeded', file: file.path, from: candidate });
-    return sum;
-  }
-  return null;
 }
 
 function describeFile(path: string, file: ModelFile, url?: string): string {
@@ -165,7 +102,7 @@ async function readyIfValid(spec: ModelSpec, dir: string): Promise<ReadyModel | 
     // A converted output is good if it is what this converter made from these inputs, or
     // exactly the reference conversion (the files one may put in place by hand).
     const made = current?.outputs[name];
-    if ((await check(path, made ? [file, made] : [file])).state !== 'ok') return null;
+    if ((await checkFile(path, made ? [file, made] : [file])).state !== 'ok') return null;
     files[name] = path;
   }
   return { name: spec.name, dir: readyDir, files, spec };
@@ -204,50 +141,45 @@ export async function ensureModel(
     // the seed's sources are converted here.
     for (const file of spec.ready) {
       const path = join(dir, file.path);
-      if ((await check(path, [file])).state !== 'ok') {
-        await seed(options.seedFrom, file, path, false, onProgress);
+      if ((await checkFile(path, [file])).state !== 'ok') {
+        await seedFile(options.seedFrom, file, path, false, onProgress);
       }
     }
     ready = await readyIfValid(spec, dir);
     if (ready) return finish(ready);
   }
 
-  const sums: Record<string, string> = {};
-  const wrong: string[] = [];
-  for (const file of spec.sources) {
-    const path = join(dir, file.path);
-    const found = await check(path, [file]);
-    if (found.state === 'ok') {
-      sums[basename(file.path)] = found.sha256;
-      continue;
-    }
-    // A wrong file stays until a good one replaces it (rename over it): it is never trusted.
-    if (found.state === 'wrong') wrong.push(`  ${path} is there but has ${found.detail}`);
+  const found = await Promise.all(spec.sources.map((f) => checkFile(join(dir, f.path), [f])));
+  // A wrong file stays until a good one replaces it (renamed over it); it is never trusted.
+  const wrong = found.flatMap((c, i) =>
+    c.state === 'wrong'
+      ? [`  ${join(dir, spec.sources[i].path)} is there but has ${c.detail}`]
+      : [],
+  );
+  /** Seeds or downloads one source file; returns its sha256. */
+  const obtain = async (file: SourceFile, path: string): Promise<string> => {
     const seeded = options.seedFrom
-      ? await seed(options.seedFrom, file, path, true, onProgress)
+      ? await seedFile(options.seedFrom, file, path, true, onProgress)
       : null;
-    if (seeded) {
-      sums[basename(file.path)] = seeded.sha256;
-      continue;
-    }
+    if (seeded) return seeded.sha256;
     if (!allowDownload) throw missingError(spec, dir, options.baseUrl, 'downloading is off', wrong);
     const url = resolveSourceUrl(spec, file, options.baseUrl);
+    const { bytes, sha256 } = file;
     try {
-      const sum = await fetchFile({
-        url,
-        dest: path,
-        bytes: file.bytes,
-        sha256: file.sha256,
-        label: file.path,
-        onProgress,
-      });
-      sums[basename(file.path)] = sum.sha256;
+      return (await fetchFile({ url, dest: path, bytes, sha256, label: file.path, onProgress }))
+        .sha256;
     } catch (error) {
       if (error instanceof ModelFetchError && error.reason === 'unreachable') {
         throw missingError(spec, dir, options.baseUrl, `${url} cannot be reached`, wrong, error);
       }
       throw error;
     }
+  };
+  const sums: Record<string, string> = {};
+  for (const [i, file] of spec.sources.entries()) {
+    const check = found[i];
+    const sum = check.state === 'ok' ? check.sha256 : await obtain(file, join(dir, file.path));
+    sums[basename(file.path)] = sum;
   }
 
   if (spec.conversion) {

@@ -159,6 +159,11 @@ describe('ensureModel', () => {
     assert.ok(!types().includes('convert-start'));
     const reference = await readFile(`${MASKRCNN2GO_DIR}/onnx/mask_head.onnx`);
     assert.ok((await readFile(model.files['mask_head.onnx'])).equals(reference));
+    assert.deepEqual(
+      (await readdir(`${MASKRCNN2GO_DIR}/onnx`)).sort(),
+      [...READY].sort(),
+      'seed untouched',
+    );
   });
 
   test('seedFrom with only the Caffe2 files (flat): copied, then converted', async () => {
@@ -170,6 +175,11 @@ describe('ensureModel', () => {
     );
     assert.ok(types().includes('convert-done'));
     assert.deepEqual(Object.keys(model.files), READY);
+    assert.deepEqual(
+      (await readdir(CAFFE2_DIR)).sort(),
+      ['model.pb', 'model_init.pb'],
+      'seed untouched',
+    );
   });
 
   test('seedFrom holding a different file of the right name is refused', async () => {
