@@ -155,6 +155,25 @@ describe('fetchFile', () => {
     await assertNothingLeft(dest);
   });
 
+  test('a file without a published sum is taken by its size, and its sum reported', async () => {
+    const events: ProgressEvent[] = [];
+    const sum = await fetchFile({
+      url: `${server.baseUrl}/model.pb`,
+      dest: join(dir, 'model.pb'),
+      bytes: net.bytes,
+      sha256: null,
+      onProgress: (e) => events.push(e),
+    });
+    assert.equal(sum.sha256, net.sha256);
+    assert.deepEqual(events.at(-1), {
+      type: 'download-done',
+      file: 'model.pb',
+      bytes: net.bytes,
+      sha256: net.sha256,
+      pinned: false,
+    });
+  });
+
   test('a file of the wrong size is refused before it is hashed', async () => {
     const dest = join(dir, 'model.pb');
     const error = await fetchFile({
