@@ -1,0 +1,32 @@
+/** The robot client's parts, for tests, benchmarks and other nodes that want the same loop. */
+
+export { type RosNode, startRosNode } from './camera/ros-node.js';
+export { type RawFrame, type RosHeader, subscribeCamera, toRawFrame } from './camera/subscribe.js';
+export {
+  type Composite,
+  type Display,
+  type DisplayContext,
+  DisplayUnavailableError,
+  type StartDisplay,
+} from './display/display.js';
+export { DISPLAYS, startDisplays } from './display/registry.js';
+export { decodeJpeg, encodeJpeg, JpegEncodeError } from './encode/jpeg.js';
+export {
+  MalformedFrameError,
+  type PackedPixels,
+  packPixels,
+  SUPPORTED_ENCODINGS,
+  UnsupportedEncodingError,
+} from './encode/pixels.js';
+export { Figures, type FiguresSnapshot } from './figures.js';
+export { encodeFrame, type LoopOptions, type MaskService, runLoop } from './loop.js';
+export {
+  type ClientParams,
+  DISPLAY_NAMES,
+  type DisplayName,
+  InvalidParamError,
+  PARAM_NAMES,
+  privateArgs,
+  readParams,
+} from './params.js';
+export { LatestSlot } from './slot/latest-slot.js';

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * The robot client node: camera topic → latest-value slot → JPEG → getMask → displays, with the
+ * figures logged as it runs. Started by roslaunch (launch/) or by hand:
+ * `node robot-client/dist/src/main.js _server:=tcp://host:38282 _display:=web`.
+ */
+import { VisionClient } from '@maskrcnn-zmq/shared';
+import { pino } from 'pino';
+import { startRosNode } from './camera/ros-node.js';
+import { type RawFrame, subscribeCamera } from './camera/subscribe.js';
+import { startDisplays } from './display/registry.js';
+import { Figures } from './figures.js';
+import { runLoop } from './loop.js';
+import { PARAM_NAMES, readParams } from './params.js';
+import { LatestSlot } from './slot/latest-slot.js';
+
+const log = pino({ name: 'robot-client', level: process.env.LOG_LEVEL ?? 'info' });
+
+async function main(argv: readonly string[]): Promise<void> {
+  const node = await startRosNode('maskrcnn_client');
+  const { params, unknown } = await readParams(node.getParam, argv);
+  if (unknown.length > 0)
+    log.warn({ unknown, known: PARAM_NAMES }, 'unknown _name:= parameters are ignored');
+  log.info({ node: node.name, params }, 'robot client starting');
+
+  const slot = new LatestSlot<RawFrame>();
+  const figures = new Figures(slot);
+  const displays = await startDisplays(params.displays, { node, params, figures, log });
+  const client = new VisionClient({
+    endpoint: params.server,
+    timeoutMs: params.timeoutMs,
+    heartbeatMs: params.heartbeatMs,
+    onWarning: (error) => log.debug({ err: error }, 'zerorpc client warning'),
+  });
+  const camera = subscribeCamera(node, params.imageTopic, (frame) => slot.put(frame));
+  const ticker =
+    params.figuresPeriodS > 0
+      ? setInterval(
+          () => log.info({ figures: figures.snapshot() }, 'figures'),
+          params.figuresPeriodS * 1000,
+        )
+      : undefined;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, figures: figures.snapshot() }, 'robot client stopping');
+    clearInterval(ticker);
+    slot.close();
+    client.close();
+    await camera.shutdown();
+    await Promise.all(displays.map((display) => display.close()));
+    await node.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await runLoop({
+    slot,
+    service: client,
+    displays,
+    figures,
+    log,
+    jpegQuality: params.jpegQuality,
+    mask: {
+      scoreThreshold: params.scoreThreshold,
+      ...(params.classes.length > 0 ? { classes: params.classes } : {}),
+    },
+    call: { timeoutMs: params.timeoutMs },
+  });
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  log.fatal({ err: error }, (error as Error).message);
+  process.exit(1);
+}

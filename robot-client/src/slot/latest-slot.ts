@@ -1,0 +1,59 @@
+/**
+ * The one place between the camera and the call where a frame may wait, and it holds one. A camera
+ * publishes faster than the server answers; queueing would add latency without bound, so every
+ * `put()` replaces the waiting value and the one it replaces is counted as dropped.
+ */
+export class LatestSlot<T> {
+  /** Values put since the slot was made. */
+  received = 0;
+  /** Values replaced before anyone took them. */
+  dropped = 0;
+  private value: T | undefined;
+  private filled = false;
+  private waiter: ((value: T | undefined) => void) | undefined;
+  private closed = false;
+
+  /** Offers the newest value: hands it to a waiting `take()`, or replaces the one waiting. */
+  put(value: T): void {
+    if (this.closed) return;
+    this.received++;
+    if (this.waiter) {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter(value);
+      return;
+    }
+    if (this.filled) this.dropped++;
+    this.value = value;
+    this.filled = true;
+  }
+
+  /**
+   * The newest value not taken yet, at once if one waits, else when the next `put()` comes.
+   * @returns undefined once the slot is closed.
+   * @throws {Error} when another `take()` is still waiting: the slot has one consumer.
+   */
+  take(): Promise<T | undefined> {
+    if (this.waiter) return Promise.reject(new Error('LatestSlot.take(): another take() waits'));
+    if (this.filled) {
+      const value = this.value as T;
+      this.value = undefined;
+      this.filled = false;
+      return Promise.resolve(value);
+    }
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  /** Ends the slot: a waiting `take()` gets undefined, later `put()`s are ignored. */
+  close(): void {
+    this.closed = true;
+    this.value = undefined;
+    this.filled = false;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.(undefined);
+  }
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LatestSlot } from '../../src/slot/latest-slot.js';
+
+test('latest slot: take() gets the newest value and every replaced one counts as dropped', async () => {
+  const slot = new LatestSlot<number>();
+  slot.put(1);
+  slot.put(2);
+  slot.put(3);
+  assert.equal(await slot.take(), 3);
+  assert.deepEqual({ received: slot.received, dropped: slot.dropped }, { received: 3, dropped: 2 });
+});
+
+test('latest slot: a waiting take() is handed the next value, which is not a drop', async () => {
+  const slot = new LatestSlot<string>();
+  const taken = slot.take();
+  slot.put('a');
+  assert.equal(await taken, 'a');
+  slot.put('b');
+  assert.equal(await slot.take(), 'b');
+  assert.equal(slot.dropped, 0);
+});
+
+test('latest slot: holds one value however many arrive while nobody takes', async () => {
+  const slot = new LatestSlot<Buffer>();
+  for (let i = 0; i < 10_000; i++) slot.put(Buffer.alloc(1024, i % 256));
+  const value = await slot.take();
+  assert.equal(value?.[0], 9_999 % 256);
+  assert.equal(slot.dropped, 9_999);
+  // Nothing more waits: the next take() waits for the next put().
+  const next = slot.take();
+  const pending = await Promise.race([
+    next,
+    new Promise((r) => setTimeout(() => r('pending'), 20)),
+  ]);
+  assert.equal(pending, 'pending');
+  slot.close();
+  assert.equal(await next, undefined);
+});
+
+test('latest slot: a second concurrent take() is refused', async () => {
+  const slot = new LatestSlot<number>();
+  const first = slot.take();
+  await assert.rejects(slot.take(), { message: 'LatestSlot.take(): another take() waits' });
+  slot.put(7);
+  assert.equal(await first, 7);
+});
+
+test('latest slot: after close() take() gives undefined and put() is ignored', async () => {
+  const slot = new LatestSlot<number>();
+  slot.put(1);
+  slot.close();
+  slot.put(2);
+  assert.equal(await slot.take(), undefined);
+  assert.equal(slot.received, 1);
+});
