@@ -11,11 +11,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
-import type { StageTimingsMs } from '../src/inference/types.js';
 import { renderComposite } from '../src/render/composite.js';
+import { COCO_DIR, MODEL_DIR } from '../test/helpers.js';
+import { Stats } from './stats.js';
 
 const REFERENCE_S = 0.148;
-const SHARED = process.env.MASKRCNN_SHARED_DIR ?? '/work/shared';
 
 const { values } = parseArgs({
   options: {
@@ -27,44 +27,29 @@ const { values } = parseArgs({
   },
 });
 const provider = values.provider === 'cuda' ? 'cuda' : 'cpu';
-const imagesDir = join(SHARED, 'testdata/coco128/images');
+const imagesDir = join(COCO_DIR, 'images');
 const files = (await readdir(imagesDir)).sort().slice(0, Number(values.images));
 const photos = await Promise.all(files.map((f) => readFile(join(imagesDir, f))));
 
-const pipeline = await MaskRcnnPipeline.load(join(SHARED, 'models/maskrcnn2go/onnx'), {
+const pipeline = await MaskRcnnPipeline.load(MODEL_DIR, {
   executionProvider: provider,
   threads: Number(values.threads),
 });
 await pipeline.warmUp();
-const options = {
-  scoreThreshold: Number(values.score),
-  maxDetections: 100,
-  masks: true,
-};
+const options = { scoreThreshold: Number(values.score), maxDetections: 100, masks: true };
 
-const stages: Record<keyof StageTimingsMs | 'total' | 'render', number[]> = {
-  decode: [],
-  preprocess: [],
-  model: [],
-  postprocess: [],
-  masks: [],
-  total: [],
-  render: [],
-};
+const stats = new Stats();
 let instances = 0;
 if (values.out) await mkdir(values.out, { recursive: true });
 for (const [i, bytes] of photos.entries()) {
   const started = performance.now();
   const result = await pipeline.run(bytes, options);
-  stages.total.push(performance.now() - started);
-  for (const [stage, ms] of Object.entries(result.timingsMs)) {
-    stages[stage as keyof StageTimingsMs].push(ms);
-  }
+  const total = performance.now() - started;
   instances += result.instances.length;
   const shown = result.instances.filter((d) => d.score >= 0.5);
   const renderStarted = performance.now();
   const jpeg = await renderComposite(result.image, shown, { format: 'jpeg', quality: 85 });
-  stages.render.push(performance.now() - renderStarted);
+  stats.add({ ...result.timingsMs, total, render: performance.now() - renderStarted });
   if (values.out && i < 8) await writeFile(join(values.out, files[i]), jpeg);
 }
 await pipeline.close();
@@ -75,21 +60,9 @@ console.log(
     `images, masks for every detection scoring ≥ ${options.scoreThreshold} ` +
     `(${(instances / photos.length).toFixed(1)} per image); render draws those ≥ 0.5`,
 );
-console.log('stage         mean ms   median ms');
-for (const [stage, ms] of Object.entries(stages)) {
-  console.log(`${stage.padEnd(12)} ${mean(ms).toFixed(1).padStart(8)} ${median(ms).toFixed(1).padStart(11)}`);
-}
-const meanS = mean(stages.total) / 1000;
+console.log(stats.table());
+const meanS = stats.mean('total') / 1000;
 console.log(
-  `pipeline mean ${meanS.toFixed(3)} s/image, median ${(median(stages.total) / 1000).toFixed(3)} s ` +
+  `pipeline mean ${meanS.toFixed(3)} s/image, median ${(stats.median('total') / 1000).toFixed(3)} s ` +
     `(reference ${REFERENCE_S} s): ${meanS < REFERENCE_S ? 'faster' : 'SLOWER'}`,
 );
-
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}

@@ -1,0 +1,122 @@
+import { COCO_CLASS_NAMES } from './coco-classes.js';
+import type { DetectionRun, Detector, ModelDescription } from './detector.js';
+import { pasteMask } from './masks.js';
+import { type GraphOptions, MaskRcnn2GoGraphs } from './model.js';
+import { type Detection, type DetectionSettings, selectDetections } from './postprocess.js';
+import { type InputSizeRule, inputSize, toBgrTensor } from './preprocess.js';
+import { generateProposals, type ProposalSettings } from './proposals.js';
+import type { BoxMask, RgbImage } from './types.js';
+
+// Every number below is the Caffe2 net's own or MODEL.md's; see MODEL.md before changing one.
+const INPUT_SIZE: InputSizeRule = { shortSide: 320, maxLongSide: 640 };
+const PROPOSALS: ProposalSettings = {
+  stride: 16,
+  preNmsTopN: 3000,
+  nmsThreshold: 0.7,
+  postNmsTopN: 100,
+  minSize: 1,
+};
+const DETECTIONS: DetectionSettings = {
+  boxWeights: [10, 10, 5, 5],
+  scoreThreshold: 0.05,
+  nmsThreshold: 0.3,
+  minScore: 0.001,
+  maxDetections: 100,
+};
+const MASK_SIZE = 24;
+const MASK_THRESHOLD = 0.5;
+
+/** MaskRCNN2GO (MODEL.md): backbone + RPN graph, proposals in JS, box head, mask head. */
+export class MaskRcnn2GoDetector implements Detector {
+  private constructor(
+    private readonly graphs: MaskRcnn2GoGraphs,
+    readonly description: ModelDescription,
+  ) {}
+
+  /**
+   * Loads the graphs and anchors from `dir` (backbone_rpn.onnx, box_head.onnx, mask_head.onnx,
+   * anchors.json).
+   * @throws ModelLoadError, ExecutionProviderUnavailableError (see model.ts).
+   */
+  static async load(dir: string, opts: GraphOptions): Promise<MaskRcnn2GoDetector> {
+    const graphs = await MaskRcnn2GoGraphs.load(dir, opts);
+    return new MaskRcnn2GoDetector(graphs, {
+      name: 'maskrcnn2go',
+      source:
+        'Caffe2 model zoo facebookarchive/models@7e196dd mask_rcnn_2go/model/int8, ' +
+        'dequantized to float32 ONNX',
+      classes: [...COCO_CLASS_NAMES],
+      inputSize: `short side ${INPUT_SIZE.shortSide} px, long side at most ${INPUT_SIZE.maxLongSide} px`,
+      executionProvider: opts.executionProvider,
+      threads: opts.threads,
+    });
+  }
+
+  async detect(image: RgbImage): Promise<DetectionRun> {
+    const started = performance.now();
+    const size = inputSize(image.width, image.height, INPUT_SIZE);
+    const tensor = toBgrTensor(image, size);
+    const preprocessed = performance.now();
+
+    const { rpnClsProbs, rpnBboxPred, feat } = await this.graphs.backboneRpn({
+      data: tensor.data,
+      dims: [1, 3, tensor.height, tensor.width],
+    });
+    const backboneDone = performance.now();
+    const rois = generateProposals(
+      rpnClsProbs,
+      rpnBboxPred,
+      this.graphs.anchors,
+      size.width,
+      size.height,
+      PROPOSALS,
+    );
+    const proposalsDone = performance.now();
+    const { clsProb, bboxPred } = await this.graphs.boxHead(feat, rois);
+    const boxHeadDone = performance.now();
+    const detections = selectDetections(
+      rois,
+      clsProb,
+      bboxPred,
+      size.scale,
+      image.width,
+      image.height,
+      DETECTIONS,
+    );
+    const done = performance.now();
+
+    const masks = async (chosen: readonly Detection[]): Promise<BoxMask[]> => {
+      if (chosen.length === 0) return [];
+      // The mask head pools from the feature map: rois in input (resized) pixels.
+      const boxes = Float32Array.from(chosen.flatMap((d) => d.box.map((v) => v * size.scale)));
+      const probs = await this.graphs.maskHead(feat, boxes);
+      const classes = probs.dims[1];
+      const area = MASK_SIZE * MASK_SIZE;
+      return chosen.map((d, i) =>
+        pasteMask(
+          probs.data,
+          (i * classes + d.classId) * area,
+          MASK_SIZE,
+          d.box,
+          image.width,
+          image.height,
+          MASK_THRESHOLD,
+        ),
+      );
+    };
+
+    return {
+      detections,
+      timingsMs: {
+        preprocess: preprocessed - started,
+        model: backboneDone - preprocessed + (boxHeadDone - proposalsDone),
+        postprocess: proposalsDone - backboneDone + (done - boxHeadDone),
+      },
+      masks,
+    };
+  }
+
+  release(): Promise<void> {
+    return this.graphs.release();
+  }
+}
