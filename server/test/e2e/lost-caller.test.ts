@@ -29,7 +29,10 @@ describe('server and a caller that goes away', () => {
   it('drops the queued work of a caller whose beats stopped', async () => {
     const lines: string[] = [];
     const sink = new Writable({
-      write: (chunk, _encoding, done) => done(undefined, lines.push(String(chunk))),
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
     });
     const server = await startServer({
       heartbeatMs: HEARTBEAT_MS,
