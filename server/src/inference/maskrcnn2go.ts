@@ -1,5 +1,6 @@
 import { COCO_CLASS_NAMES } from './coco-classes.js';
 import type { DetectionRun, Detector, ModelDescription } from './detector.js';
+import { upsampleClassMap } from './mask-upsample.js';
 import { pasteMask } from './masks.js';
 import { type GraphOptions, MaskRcnn2GoGraphs } from './model.js';
 import { type Detection, type DetectionSettings, selectDetections } from './postprocess.js';
@@ -23,7 +24,6 @@ const DETECTIONS: DetectionSettings = {
   minScore: 0.001,
   maxDetections: 100,
 };
-const MASK_SIZE = 24;
 const MASK_THRESHOLD = 0.5;
 
 /** MaskRCNN2GO (MODEL.md): backbone + RPN graph, proposals in JS, box head, mask head. */
@@ -89,20 +89,18 @@ export class MaskRcnn2GoDetector implements Detector {
       if (chosen.length === 0) return [];
       // The mask head pools from the feature map: rois in input (resized) pixels.
       const boxes = Float32Array.from(chosen.flatMap((d) => d.box.map((v) => v * size.scale)));
-      const probs = await this.graphs.maskHead(feat, boxes);
-      const classes = probs.dims[1];
-      const area = MASK_SIZE * MASK_SIZE;
-      return chosen.map((d, i) =>
-        pasteMask(
-          probs.data,
-          (i * classes + d.classId) * area,
-          MASK_SIZE,
-          d.box,
-          image.width,
-          image.height,
-          MASK_THRESHOLD,
-        ),
-      );
+      const logits = await this.graphs.maskHead(feat, boxes);
+      const [, classes, side] = logits.dims;
+      return chosen.map((d, i) => {
+        const map = upsampleClassMap(
+          logits.data,
+          (i * classes + d.classId) * side * side,
+          side,
+          d.classId,
+          this.graphs.maskUpsample,
+        );
+        return pasteMask(map.probs, 0, map.side, d.box, image.width, image.height, MASK_THRESHOLD);
+      });
     };
 
     return {

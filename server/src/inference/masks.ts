@@ -1,6 +1,9 @@
 import { sampleAxis } from './bilinear.js';
 import type { BoxMask } from './types.js';
 
+/** Far above the rounding of a blend of two floats: spans this clear of the threshold skip sampling. */
+const MARGIN = 1e-9;
+
 /**
  * Pastes one M×M mask-probability map into its box the Detectron way (`segm_results`): the map
  * is padded by one zero pixel on every side, the box is enlarged by (M + 2)/M about its centre
@@ -45,6 +48,7 @@ export function pasteMask(
   const data = new Uint8Array(width * height);
   const xs = sampleAxis(padded, winW);
   const ys = sampleAxis(padded, winH);
+  const starts = spanStarts(xs.lo, x0 - left, width);
   const row = new Float32Array(padded);
 
   for (let y = 0; y < height; y++) {
@@ -54,11 +58,34 @@ export function pasteMask(
     const fy = ys.frac[wy];
     for (let i = 0; i < padded; i++) row[i] = map[r0 + i] * (1 - fy) + map[r1 + i] * fy;
     const out = y * width;
-    for (let x = 0; x < width; x++) {
-      const wx = x + x0 - left;
-      const fx = xs.frac[wx];
-      if (row[xs.lo[wx]] * (1 - fx) + row[xs.hi[wx]] * fx > threshold) data[out + x] = 1;
+    // Between two map columns the value is a blend of theirs: a span where both are well
+    // above (below) the threshold is all ones (zeros); only spans across the edge are sampled.
+    for (let s = 0; s < starts.length; s++) {
+      const from = starts[s];
+      const to = starts[s + 1] ?? width;
+      const lo = row[xs.lo[from + x0 - left]];
+      const hi = row[xs.hi[from + x0 - left]];
+      if (Math.min(lo, hi) > threshold + MARGIN) {
+        data.fill(1, out + from, out + to);
+      } else if (Math.max(lo, hi) > threshold - MARGIN) {
+        for (let x = from; x < to; x++) {
+          const fx = xs.frac[x + x0 - left];
+          if (lo * (1 - fx) + hi * fx > threshold) data[out + x] = 1;
+        }
+      }
     }
   }
   return { x0, y0, width, height, data };
+}
+
+/**
+ * Splits the visible columns 0..width−1 (window column = column + offset) into spans that read
+ * the same pair of map columns; returns where each span starts.
+ */
+function spanStarts(lo: Int32Array, offset: number, width: number): number[] {
+  const starts: number[] = [];
+  for (let x = 0; x < width; x++) {
+    if (x === 0 || lo[x + offset] !== lo[x + offset - 1]) starts.push(x);
+  }
+  return starts;
 }

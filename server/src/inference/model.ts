@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { ExecutionProviderUnavailableError, ModelLoadError, ModelRunError } from './errors.js';
+import { type ClassUpsample, detachMaskUpsample } from './mask-head-graph.js';
 
 export type ExecutionProvider = 'cpu' | 'cuda';
 
@@ -23,15 +24,24 @@ export interface FloatTensor {
 }
 
 /** One loaded graph: feeds named inputs, returns the named float outputs. */
-class Graph {
+export class OnnxGraph {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly path: string,
   ) {}
 
-  static async open(path: string, opts: GraphOptions): Promise<Graph> {
+  /**
+   * Opens the graph at `path`, or the graph given as `bytes` (then `path` only names it in
+   * messages).
+   * @throws ModelLoadError, ExecutionProviderUnavailableError.
+   */
+  static async open(path: string, opts: GraphOptions, bytes?: Uint8Array): Promise<OnnxGraph> {
     try {
-      return new Graph(await ort.InferenceSession.create(path, sessionOptions(opts)), path);
+      const options = sessionOptions(opts);
+      const session = bytes
+        ? await ort.InferenceSession.create(bytes, options)
+        : await ort.InferenceSession.create(path, options);
+      return new OnnxGraph(session, path);
     } catch (err) {
       const message = (err as Error).message;
       if (opts.executionProvider === 'cuda' && /cuda|provider|shared librar/i.test(message)) {
@@ -46,6 +56,7 @@ class Graph {
     }
   }
 
+  /** Runs the graph; int64 inputs are given as BigInt64Array (1-D). @throws ModelRunError. */
   async run(
     feeds: Record<string, FloatTensor | BigInt64Array>,
     outputs: readonly string[],
@@ -109,15 +120,19 @@ export interface BoxHeadOutputs {
 
 /**
  * MaskRCNN2GO's three graphs (MODEL.md): backbone + RPN, box head, mask head, plus the learned
- * anchors, which belong to the weights and travel with them.
+ * anchors, which belong to the weights and travel with them. The mask head is loaded without
+ * its last layer, which is returned as `maskUpsample` (see mask-head-graph.ts).
  */
 export class MaskRcnn2GoGraphs {
   private constructor(
-    private readonly backbone: Graph,
-    private readonly box: Graph,
-    private readonly mask: Graph,
+    private readonly backbone: OnnxGraph,
+    private readonly box: OnnxGraph,
+    private readonly mask: OnnxGraph,
+    private readonly maskOutput: string,
     /** The anchors as [x1, y1, x2, y2] × 15 around the cell at the origin. */
     readonly anchors: Float32Array,
+    /** The mask head's detached last layer: logits → per-class probabilities. */
+    readonly maskUpsample: ClassUpsample,
   ) {}
 
   /**
@@ -127,10 +142,12 @@ export class MaskRcnn2GoGraphs {
    */
   static async load(dir: string, opts: GraphOptions): Promise<MaskRcnn2GoGraphs> {
     const anchors = await loadAnchors(join(dir, 'anchors.json'));
-    const backbone = await Graph.open(join(dir, 'backbone_rpn.onnx'), opts);
-    const box = await Graph.open(join(dir, 'box_head.onnx'), opts);
-    const mask = await Graph.open(join(dir, 'mask_head.onnx'), opts);
-    return new MaskRcnn2GoGraphs(backbone, box, mask, anchors);
+    const backbone = await OnnxGraph.open(join(dir, 'backbone_rpn.onnx'), opts);
+    const box = await OnnxGraph.open(join(dir, 'box_head.onnx'), opts);
+    const maskPath = join(dir, 'mask_head.onnx');
+    const detached = detachMaskUpsample(await readModel(maskPath), maskPath);
+    const mask = await OnnxGraph.open(maskPath, opts, detached.graph);
+    return new MaskRcnn2GoGraphs(backbone, box, mask, detached.output, anchors, detached.upsample);
   }
 
   /** Runs the backbone and RPN on a [1, 3, H, W] BGR tensor. */
@@ -149,10 +166,13 @@ export class MaskRcnn2GoGraphs {
     return { clsProb, bboxPred };
   }
 
-  /** [D, 81, 24, 24] mask probabilities for `rois` (resized-image pixels), already sigmoid. */
+  /**
+   * [D, 81, 12, 12] mask logits for `rois` (resized-image pixels); `maskUpsample` turns one
+   * class's map into the graph's [24, 24] probabilities.
+   */
   async maskHead(feat: FloatTensor, rois: Float32Array): Promise<FloatTensor> {
-    const [probs] = await this.mask.run(roiFeeds(feat, rois), ['mask_fcn_probs']);
-    return probs;
+    const [logits] = await this.mask.run(roiFeeds(feat, rois), [this.maskOutput]);
+    return logits;
   }
 
   async release(): Promise<void> {
@@ -166,6 +186,14 @@ function roiFeeds(
 ): Record<string, FloatTensor | BigInt64Array> {
   const count = rois.length / 4;
   return { feat, rois: { data: rois, dims: [count, 4] }, batch_idx: new BigInt64Array(count) };
+}
+
+async function readModel(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new ModelLoadError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 async function loadAnchors(path: string): Promise<Float32Array> {

@@ -4,6 +4,9 @@ import { iou } from './box-coder.js';
  * Greedy non-maximum suppression (caffe2 `nms_cpu`): walks `order` (box indices, best score
  * first), keeps a box unless it overlaps an already kept one by IoU > `threshold`, and stops
  * after `limit` keeps. Returns the kept indices in keep order.
+ *
+ * Each candidate is checked against the few kept boxes rather than each kept box against all
+ * later candidates: the same result, but the walk stops as soon as `limit` boxes are kept.
  */
 export function nms(
   boxes: Float32Array,
@@ -12,14 +15,9 @@ export function nms(
   limit: number,
 ): number[] {
   const keep: number[] = [];
-  const suppressed = new Uint8Array(order.length);
   for (let i = 0; i < order.length && keep.length < limit; i++) {
-    if (suppressed[i]) continue;
-    const kept = order[i];
-    keep.push(kept);
-    for (let j = i + 1; j < order.length; j++) {
-      if (!suppressed[j] && iou(boxes, kept, order[j]) > threshold) suppressed[j] = 1;
-    }
+    const candidate = order[i];
+    if (keep.every((kept) => iou(boxes, kept, candidate) <= threshold)) keep.push(candidate);
   }
   return keep;
 }
