@@ -33,9 +33,9 @@ export async function renderComposite(
 
   let pipeline = sharp(pixels, { raw: { width, height, channels: 3 } });
   if (instances.length > 0) {
-    const svg = Buffer.from(overlaySvg(width, height, instances));
+    const { svg, left, top } = overlaySvg(width, height, instances);
     // The SVG brings an alpha channel that the photo does not need.
-    pipeline = pipeline.composite([{ input: svg, top: 0, left: 0 }]).removeAlpha();
+    pipeline = pipeline.composite([{ input: Buffer.from(svg), left, top }]).removeAlpha();
   }
   return opts.format === 'png'
     ? pipeline.png().toBuffer()
