@@ -25,6 +25,7 @@ export interface ModelDescription {
 export interface DetectionRun {
   /** All the model's detections, best first. */
   detections: Detection[];
+  /** `model` is graph time up to the detections; the mask head counts under the masks stage. */
   timingsMs: { preprocess: number; model: number; postprocess: number };
   /**
    * Masks for `chosen` (detections from this run, or boxes in this image), in the same order.

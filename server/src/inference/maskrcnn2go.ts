@@ -8,7 +8,10 @@ import { type InputSizeRule, inputSize, toBgrTensor } from './preprocess.js';
 import { generateProposals, type ProposalSettings } from './proposals.js';
 import type { BoxMask, RgbImage } from './types.js';
 
-// Every number below is the Caffe2 net's own or MODEL.md's; see MODEL.md before changing one.
+// MODEL.md's settings, which it gives as the net's own; the reference detections were made with
+// them and this port reproduces those. The Caffe2 model.pb's operator arguments differ in two:
+// GenerateProposals post_nms_topN 120 and BoxWithNMSLimit soft_nms_enabled 0 (plain NMS at 0.3),
+// i.e. MODEL.md's second row (32.6 mask AP against 33.4). Read MODEL.md before changing one.
 const INPUT_SIZE: InputSizeRule = { shortSide: 320, maxLongSide: 640 };
 const PROPOSALS: ProposalSettings = {
   stride: 16,
