@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Display, StartDisplay } from './display.js';
 import { DisplayUnavailableError } from './display.js';
 
@@ -55,5 +56,17 @@ export function windowDisplayWith(loadOpenCv: () => Promise<unknown>): StartDisp
   };
 }
 
+/**
+ * Loads opencv4nodejs through its CommonJS entry: its ES entry imports `globSync` from whichever
+ * `glob` is hoisted, and rosnodejs hoists glob 6, which has none. Its build helper prints its
+ * settings to stdout on load, among our JSON log lines, unless told to be silent.
+ */
+async function loadOpenCv(): Promise<unknown> {
+  const require = createRequire(import.meta.url);
+  const fromOpenCv = createRequire(require.resolve(OPENCV_PACKAGE));
+  fromOpenCv('@u4/opencv-build').Log.silence = true;
+  return require(OPENCV_PACKAGE);
+}
+
 /** A native window (OpenCV imshow), as `cv2.imshow` shows it in Python. */
-export const startWindowDisplay: StartDisplay = windowDisplayWith(() => import(OPENCV_PACKAGE));
+export const startWindowDisplay: StartDisplay = windowDisplayWith(loadOpenCv);

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { get } from 'node:http';
+import { afterEach, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Display } from '../../src/display/display.js';
+import { startWebDisplay } from '../../src/display/web.js';
+import type { FiguresSnapshot } from '../../src/figures.js';
+import { encodeFrame } from '../../src/loop.js';
+import { displayContext } from '../helpers/display-context.js';
+import { solidFrame } from '../helpers/frames.js';
+import { assertColour, meanColour } from '../helpers/images.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const opened: Display[] = [];
+afterEach(async () => {
+  for (const display of opened.splice(0)) await display.close();
+});
+
+async function start() {
+  const rig = await displayContext();
+  const display = await startWebDisplay(rig.context);
+  opened.push(display);
+  const listening = rig.lines.find((line) => line.msg === 'web display listening');
+  const url = String(listening?.url);
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  return { ...rig, display, url };
+}
+
+const composite = async (rgb: [number, number, number], width = 64, height = 48) => {
+  const source = solidFrame('rgb8', width, height, rgb);
+  return { jpeg: await encodeFrame(source, 90), source };
+};
+
+/** Reads `count` JPEG parts from the MJPEG stream while `feed` shows composites. */
+function readParts(url: string, count: number, feed: () => void): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    get(`${url}stream.mjpg`, (response) => {
+      assert.equal(
+        response.headers['content-type'],
+        'multipart/x-mixed-replace; boundary=composite',
+      );
+      let buffer = Buffer.alloc(0);
+      const parts: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        for (;;) {
+          const head =
+            /--composite\r\nContent-Type: image\/jpeg\r\nContent-Length: (\d+)\r\n\r\n/.exec(
+              buffer.toString('latin1'),
+            );
+          if (!head) break;
+          const start = head.index + head[0].length;
+          const end = start + Number(head[1]);
+          if (buffer.length < end + 2) break;
+          parts.push(buffer.subarray(start, end));
+          buffer = buffer.subarray(end + 2);
+        }
+        if (parts.length >= count) {
+          response.destroy();
+          resolve(parts.slice(0, count));
+        }
+      });
+      feed();
+    }).on('error', reject);
+  });
+}
+
+test('web display: /frame.jpg, /figures.json and the MJPEG stream carry the composites', async () => {
+  const { display, url, figures } = await start();
+  assert.equal((await fetch(`${url}frame.jpg`)).status, 503);
+  const red = await composite([255, 0, 0]);
+  const blue = await composite([0, 0, 255]);
+  display.show(red);
+  figures.recordReply(42);
+  const frame = Buffer.from(await (await fetch(`${url}frame.jpg`)).arrayBuffer());
+  assert.ok(frame.equals(red.jpeg));
+  const snapshot = (await (await fetch(`${url}figures.json`)).json()) as FiguresSnapshot;
+  assert.equal(snapshot.completed, 1);
+  assert.deepEqual(snapshot.latencyMs, { p50: 42, p95: 42 });
+
+  // A new viewer gets the newest composite at once, then each one shown.
+  const parts = await readParts(url, 2, () => setTimeout(() => display.show(blue), 50));
+  assert.ok(parts[0].equals(red.jpeg));
+  assert.ok(parts[1].equals(blue.jpeg));
+  assert.equal((await fetch(`${url}nothing`)).status, 404);
+});
+
+test('web display: headless Chromium loads the page and sees the composites change', {
+  skip: !existsSync(CHROMIUM) && `no browser at ${CHROMIUM} (apt-get install chromium)`,
+}, async () => {
+  const { display, url, figures } = await start();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage();
+    let colour: [number, number, number] = [255, 0, 0];
+    const feeder = setInterval(async () => {
+      display.show(await composite(colour, 160, 120));
+      figures.recordReply(30);
+    }, 100);
+    try {
+      await page.goto(url);
+      const image = page.locator('#composite');
+      // Evaluated in the page.
+      await page.waitForFunction(
+        "document.getElementById('composite').naturalWidth === 160 && " +
+          "document.getElementById('composite').naturalHeight === 120",
+      );
+      await page.waitForFunction("Number(document.getElementById('completed').textContent) > 3");
+      assertColour(await meanColour(await image.screenshot()), [255, 0, 0], 30);
+      colour = [0, 0, 255];
+      await page.waitForTimeout(600);
+      assertColour(await meanColour(await image.screenshot()), [0, 0, 255], 30);
+      assert.match((await page.locator('#latency').textContent()) ?? '', /^30 ms \/ 30 ms$/);
+    } finally {
+      clearInterval(feeder);
+    }
+  } finally {
+    await browser.close();
+  }
+});
