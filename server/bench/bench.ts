@@ -8,7 +8,8 @@
  *    ratio round trip / in-process is measured side by side.
  * 3. Frames per second through the server with 1 and 4 concurrent clients.
  *
- * Flags: --images N (coco128 photos for step 1, default all), --seconds S (per fps run, default 10).
+ * Flags: --images N (coco128 photos for step 1, default all), --seconds S (per fps run, default
+ * 10), --threads N (onnxruntime threads, default the core count), --provider cpu|cuda.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -24,9 +25,15 @@ import { COCO_DIR, MODEL_DIR } from '../test/helpers.js';
 import { Stats } from './stats.js';
 
 const { values } = parseArgs({
-  options: { images: { type: 'string' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    images: { type: 'string' },
+    seconds: { type: 'string', default: '10' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    provider: { type: 'string', default: 'cpu' },
+  },
 });
-const threads = availableParallelism();
+const threads = Number(values.threads);
+const executionProvider = values.provider === 'cuda' ? 'cuda' : 'cpu';
 const dataset = JSON.parse(readFileSync(`${COCO_DIR}/instances.json`, 'utf8')) as {
   images: Array<{ file_name: string; width: number; height: number }>;
 };
@@ -38,8 +45,10 @@ const vga = dataset.images
   .filter((i) => i.width === 640 && i.height === 480)
   .map((i) => read(i.file_name));
 
-console.log(`maskrcnn-zmq bench: ${threads} cores, onnxruntime threads ${threads}, CPU`);
-const pipeline = await MaskRcnnPipeline.load(MODEL_DIR, { threads });
+console.log(
+  `maskrcnn-zmq bench: ${availableParallelism()} cores, onnxruntime threads ${threads}, ${executionProvider}`,
+);
+const pipeline = await MaskRcnnPipeline.load(MODEL_DIR, { threads, executionProvider });
 await pipeline.warmUp();
 
 // 1. The eval workload, in-process.
@@ -64,7 +73,7 @@ console.log(
 const server = await VisionServer.start({
   bind: 'tcp://127.0.0.1:0',
   modelDir: MODEL_DIR,
-  executionProvider: 'cpu',
+  executionProvider,
   threads,
   workers: 1,
   queueLimit: 64,

@@ -1,18 +1,8 @@
 /**
- * Errors the inference stage raises. `name` is what callers match on. InvalidImage and
- * ImageTooLarge mirror the wire errors of the same names (shared/src/protocol/errors.ts); they
- * are defined here for now so this stage builds alone, and are meant to be re-pointed there.
+ * Errors the inference stage raises. `name` is what callers match on. The two about the image
+ * are the wire errors themselves, so a worker's failure reaches the caller under its own name.
  */
-
-/** The bytes are not an image this service decodes (empty, corrupt, truncated, other format). */
-export class InvalidImageError extends Error {
-  override name = 'InvalidImage';
-}
-
-/** The image header declares more pixels than the configured limit; nothing was decoded. */
-export class ImageTooLargeError extends Error {
-  override name = 'ImageTooLarge';
-}
+export { ImageTooLargeError, InvalidImageError } from '@maskrcnn-zmq/shared';
 
 /** A model file is missing or malformed (a graph that will not load, anchors of the wrong shape). */
 export class ModelLoadError extends Error {

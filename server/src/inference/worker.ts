@@ -13,6 +13,12 @@ const config = workerData as WorkerConfig;
 const port = parentPort!;
 const pipeline = await MaskRcnnPipeline.load(config.modelDir, config);
 await pipeline.warmUp();
+// The first render of a process sets up fonts (tens of milliseconds): pay it before "ready".
+await renderComposite(
+  { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) },
+  [{ classId: 1, label: 'person', score: 1, box: [8, 8, 40, 40] }],
+  { format: 'jpeg' },
+);
 post({ type: 'ready', model: pipeline.describe() });
 
 port.on('message', async ({ id, job }: ToWorker) => {
