@@ -28,6 +28,26 @@ export function knownKeys(options: Record<string, unknown>, allowed: readonly st
   }
 }
 
+/**
+ * The option `name`, or `fallback` when absent (nil counts as absent, as Python's None).
+ * @throws {BadRequestError} saying `expected` when `accept` refuses the value.
+ */
+function option<T>(
+  options: Record<string, unknown>,
+  name: string,
+  fallback: T,
+  expected: string,
+  accept: (value: unknown) => boolean,
+): T {
+  const value = options[name];
+  if (value === undefined || value === null) return fallback;
+  if (!accept(value)) throw invalidParameter(name, expected, value);
+  return value as T;
+}
+
+const between = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+
 export function numberIn(
   options: Record<string, unknown>,
   name: string,
@@ -35,12 +55,9 @@ export function numberIn(
   max: number,
   fallback: number,
 ): number {
-  const value = options[name];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw invalidParameter(name, `a number between ${min} and ${max}`, value);
-  }
-  return value;
+  return option(options, name, fallback, `a number between ${min} and ${max}`, (value) =>
+    between(value, min, max),
+  );
 }
 
 export function integerIn(
@@ -50,10 +67,13 @@ export function integerIn(
   max: number,
   fallback: number,
 ): number {
-  const value = numberIn(options, name, min, max, fallback);
-  if (!Number.isInteger(value))
-    throw invalidParameter(name, `an integer between ${min} and ${max}`, value);
-  return value;
+  return option(
+    options,
+    name,
+    fallback,
+    `an integer between ${min} and ${max}`,
+    (value) => between(value, min, max) && Number.isInteger(value),
+  );
 }
 
 export function booleanOf(
@@ -61,10 +81,7 @@ export function booleanOf(
   name: string,
   fallback: boolean,
 ): boolean {
-  const value = options[name];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') throw invalidParameter(name, 'true or false', value);
-  return value;
+  return option(options, name, fallback, 'true or false', (value) => typeof value === 'boolean');
 }
 
 export function oneOf<T extends string>(
@@ -73,12 +90,9 @@ export function oneOf<T extends string>(
   choices: readonly T[],
   fallback: T,
 ): T {
-  const value = options[name];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string' || !choices.includes(value as T)) {
-    throw invalidParameter(name, `one of ${choices.join(', ')}`, value);
-  }
-  return value as T;
+  return option(options, name, fallback, `one of ${choices.join(', ')}`, (value) =>
+    choices.includes(value as T),
+  );
 }
 
 /**
@@ -89,11 +103,14 @@ export function classIdsOf(
   options: Record<string, unknown>,
   classes: readonly string[],
 ): Set<number> | undefined {
-  const value = options.classes;
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw invalidParameter('classes', 'an array of class names', value);
-  }
+  const value = option<string[] | undefined>(
+    options,
+    'classes',
+    undefined,
+    'an array of class names',
+    (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'),
+  );
+  if (value === undefined) return undefined;
   const unknown = value.filter((name) => !classes.includes(name));
   if (unknown.length > 0) {
     throw new BadRequestError(
