@@ -41,8 +41,9 @@ export function inForm(bytes: Uint8Array, form: ImageForm): Uint8Array | string 
 }
 
 function asBase64Text(bytes: Uint8Array): string | undefined {
-  // Encoded images start with a byte outside base64's alphabet, except WebP's "RIFF", which the
-  // anchored pattern rejects a few bytes in.
+  // Encoded images start with a byte outside base64's alphabet (JPEG 0xFF, PNG 0x89), so most
+  // frames are told apart without copying; WebP's "RIFF" fails the pattern a few bytes in.
+  if (!BASE64_TEXT.test(String.fromCharCode(bytes[0]))) return undefined;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   return BASE64_TEXT.test(text) ? text : undefined;
 }
