@@ -1,11 +1,12 @@
 /**
  * The seam between the pipeline and a particular Mask R-CNN: a detector takes decoded RGB and
  * returns detections in original-image pixels, then masks for whichever of them the caller
- * keeps. MaskRCNN2GO (three graphs, proposals in JS) implements it in maskrcnn2go.ts; a
- * one-graph model such as the ONNX Model Zoo's MaskRCNN-10 would implement it beside it,
- * reusing preprocess.ts (mean and padding options) and masks.ts (its 28×28 maps paste the same).
+ * keeps. MaskRCNN2GO (three graphs, proposals in JS) implements it in maskrcnn2go.ts; the ONNX
+ * Model Zoo's one-graph MaskRCNN-10 in zoo-maskrcnn.ts. load-detector.ts picks one by what the
+ * model folder holds.
  */
 import type { Detection } from './postprocess.js';
+import type { InputSizeRule } from './preprocess.js';
 import type { BoxMask, RgbImage } from './types.js';
 
 /** What a loaded model is, for `info()` and the logs. */
@@ -28,8 +29,9 @@ export interface DetectionRun {
   /** `model` is graph time up to the detections; the mask head counts under the masks stage. */
   timingsMs: { preprocess: number; model: number; postprocess: number };
   /**
-   * Masks for `chosen` (detections from this run, or boxes in this image), in the same order.
-   * Only these are computed: callers filter first.
+   * Masks for `chosen`, detections from this run, in the same order. Only these are computed:
+   * callers filter first. MaskRCNN2GO also takes other boxes in this image; a model whose
+   * graph makes its masks with its detections throws RangeError for them.
    */
   masks(chosen: readonly Detection[]): Promise<BoxMask[]>;
 }
@@ -37,5 +39,13 @@ export interface DetectionRun {
 export interface Detector {
   readonly description: ModelDescription;
   detect(image: RgbImage): Promise<DetectionRun>;
+  /** Runs every graph at least once on `frame`, so that no request pays for lazy set-up. */
+  warmUp(frame: RgbImage): Promise<void>;
   release(): Promise<void>;
+}
+
+/** The resize rule in words, for `ModelDescription.inputSize`. */
+export function describeInputSize(rule: InputSizeRule, padMultiple = 1): string {
+  const words = `short side ${rule.shortSide} px, long side at most ${rule.maxLongSide} px`;
+  return padMultiple > 1 ? `${words}, sides padded to multiples of ${padMultiple}` : words;
 }

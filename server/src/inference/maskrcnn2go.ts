@@ -1,5 +1,10 @@
 import { COCO_CLASS_NAMES } from './coco-classes.js';
-import type { DetectionRun, Detector, ModelDescription } from './detector.js';
+import {
+  type DetectionRun,
+  type Detector,
+  describeInputSize,
+  type ModelDescription,
+} from './detector.js';
 import { upsampleClassMap } from './mask-upsample.js';
 import { pasteMask } from './masks.js';
 import { type GraphOptions, MaskRcnn2GoGraphs } from './model.js';
@@ -49,7 +54,7 @@ export class MaskRcnn2GoDetector implements Detector {
         'Caffe2 model zoo facebookarchive/models@7e196dd mask_rcnn_2go/model/int8, ' +
         'dequantized to float32 ONNX',
       classes: [...COCO_CLASS_NAMES],
-      inputSize: `short side ${INPUT_SIZE.shortSide} px, long side at most ${INPUT_SIZE.maxLongSide} px`,
+      inputSize: describeInputSize(INPUT_SIZE),
       executionProvider: opts.executionProvider,
       threads: opts.threads,
     });
@@ -115,6 +120,15 @@ export class MaskRcnn2GoDetector implements Detector {
       },
       masks,
     };
+  }
+
+  /** A frame may hold no detection: the mask head is warmed on a box over its middle. */
+  async warmUp(frame: RgbImage): Promise<void> {
+    const run = await this.detect(frame);
+    const [w, h] = [frame.width, frame.height];
+    await run.masks([
+      { classId: 1, score: 1, box: [w / 4, h / 4, (3 * w) / 4 - 1, (3 * h) / 4 - 1] },
+    ]);
   }
 
   release(): Promise<void> {

@@ -30,6 +30,16 @@ export class OnnxGraph {
     readonly path: string,
   ) {}
 
+  /** The graph's input names, in graph order. */
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  /** The graph's output names, in graph order. */
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
   /**
    * Opens the graph at `path`, or the graph given as `bytes` (then `path` only names it in
    * messages).
@@ -56,7 +66,11 @@ export class OnnxGraph {
     }
   }
 
-  /** Runs the graph; int64 inputs are given as BigInt64Array (1-D). @throws ModelRunError. */
+  /**
+   * Runs the graph; int64 inputs are given as BigInt64Array (1-D). int64 outputs (class labels)
+   * come back as float32 values, exact for magnitudes below 2^24.
+   * @throws ModelRunError, also for an output of another element type.
+   */
   async run(
     feeds: Record<string, FloatTensor | BigInt64Array>,
     outputs: readonly string[],
@@ -76,7 +90,11 @@ export class OnnxGraph {
     }
     return outputs.map((name) => {
       const t = result[name];
-      return { data: t.data as Float32Array, dims: t.dims };
+      if (t.type === 'float32') return { data: t.data as Float32Array, dims: t.dims };
+      if (t.type === 'int64') {
+        return { data: Float32Array.from(t.data as BigInt64Array, Number), dims: t.dims };
+      }
+      throw new ModelRunError(`${this.path}: output ${name} is ${t.type}, not float32 or int64`);
     });
   }
 

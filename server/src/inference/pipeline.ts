@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_INPUT_PIXELS, decodeImage } from './decode.js';
 import type { Detector, ModelDescription } from './detector.js';
-import { MaskRcnn2GoDetector } from './maskrcnn2go.js';
+import { loadDetector } from './load-detector.js';
 import type { ExecutionProvider } from './model.js';
 import type { Detection } from './postprocess.js';
 import type { BoxMask, InferenceOptions, InferenceResult, Instance, RgbImage } from './types.js';
@@ -27,7 +27,8 @@ export class MaskRcnnPipeline {
   ) {}
 
   /**
-   * Loads the model in `modelDir` (MaskRCNN2GO's ONNX folder).
+   * Loads the model in `modelDir`: the ONNX Model Zoo's Mask R-CNN where the folder holds
+   * MaskRCNN-10.onnx, else MaskRCNN2GO's ONNX folder (see load-detector.ts).
    * @throws RangeError for a non-positive-integer `threads` or `maxInputPixels`.
    * @throws ModelLoadError, ExecutionProviderUnavailableError from the model.
    */
@@ -40,7 +41,7 @@ export class MaskRcnnPipeline {
     if (executionProvider !== 'cpu' && executionProvider !== 'cuda') {
       throw new RangeError(`executionProvider must be 'cpu' or 'cuda', got '${executionProvider}'`);
     }
-    const detector = await MaskRcnn2GoDetector.load(modelDir, { executionProvider, threads });
+    const detector = await loadDetector(modelDir, { executionProvider, threads });
     return new MaskRcnnPipeline(detector, maxInputPixels);
   }
 
@@ -80,9 +81,8 @@ export class MaskRcnnPipeline {
    * Runs every graph once on a synthetic frame so that the first real request does not pay
    * for onnxruntime's lazy initialisation (hundreds of milliseconds).
    */
-  async warmUp(): Promise<void> {
-    const run = await this.detector.detect(syntheticFrame(640, 480));
-    await run.masks([{ classId: 1, score: 1, box: [160, 120, 479, 359] }]);
+  warmUp(): Promise<void> {
+    return this.detector.warmUp(syntheticFrame(640, 480));
   }
 
   /** Frees the model's sessions; the pipeline must not be used afterwards. */
