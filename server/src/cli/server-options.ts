@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MODEL, ensureModel } from '@maskrcnn-zmq/models';
+import { DEFAULT_MODEL, ensureModel, MODELS } from '@maskrcnn-zmq/models';
 import type { Command } from 'commander';
 import type { Logger } from '../log.js';
 import type { ServerOptions } from '../server.js';
@@ -17,8 +17,12 @@ const besideCheckout = (model: string) =>
 /** The options that choose and run the model, shared by `serve` and `eval`. */
 export function modelOptions(command: Command): Command {
   return command
-    .option('--model <name>', 'model to serve', DEFAULT_MODEL)
-    .option('--model-dir <dir>', 'use this folder of ready ONNX files instead of the cache')
+    .option('--model <name>', `model to serve: ${Object.keys(MODELS).join(' or ')}`, DEFAULT_MODEL)
+    .option(
+      '--model-dir <dir>',
+      'use this folder of ready ONNX files instead of the cache (one holding MaskRCNN-10.onnx ' +
+        'runs resnet50-fpn, else maskrcnn2go)',
+    )
     .option(
       '--cache-dir <dir>',
       'model cache (default $MASKRCNN_ZMQ_CACHE or ~/.cache/maskrcnn-zmq)',
