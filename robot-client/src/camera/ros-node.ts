@@ -4,6 +4,8 @@
  * so the loop, the slot and the encoders run and test without a ROS master.
  */
 
+import { compressedImageClass, imageClass, type MessageClass } from './image-wire.js';
+
 /** A ROS message as rosnodejs hands it over or accepts it: plain fields, `uint8[]` as a Buffer. */
 export type RosMessage = Record<string, unknown>;
 
@@ -32,13 +34,13 @@ interface NodeHandle {
   getNodeName(): string;
   subscribe(
     topic: string,
-    type: string,
+    type: string | MessageClass,
     callback: (message: RosMessage) => void,
     options: { queueSize: number; throttleMs: number },
   ): { shutdown(): Promise<void> };
   advertise(
     topic: string,
-    type: string,
+    type: string | MessageClass,
     options: { queueSize: number; throttleMs: number },
   ): RosPublisher;
   hasParam(name: string): Promise<boolean>;
@@ -48,6 +50,7 @@ interface NodeHandle {
 interface Rosnodejs {
   initNode(name: string, options: { onTheFly: boolean; timeout: number }): Promise<NodeHandle>;
   getNodeHandle(namespace: string): NodeHandle;
+  require(rosPackage: string): { msg: Record<string, MessageClass> };
   shutdown(): Promise<void>;
 }
 
@@ -69,17 +72,24 @@ export async function startRosNode(defaultName: string, timeoutMs = -1): Promise
   const privateNh = rosnodejs.getNodeHandle(name);
   const handle = (topic: string): [NodeHandle, string] =>
     topic.startsWith('~') ? [privateNh, topic.slice(1)] : [nh, topic];
+  const sensorMsgs = rosnodejs.require('sensor_msgs').msg;
+  // Image types travel through our one-pass codec; every other type through rosnodejs's own.
+  const classes: Record<string, MessageClass> = {
+    'sensor_msgs/Image': imageClass(sensorMsgs.Image),
+    'sensor_msgs/CompressedImage': compressedImageClass(sensorMsgs.CompressedImage),
+  };
+  const typeOf = (type: string) => classes[type] ?? type;
   // Callbacks run as messages arrive (throttleMs -1); the slot behind them keeps only the newest.
   const flow = { queueSize: 1, throttleMs: -1 };
   return {
     name,
     subscribe: (topic, type, onMessage) => {
       const [h, relative] = handle(topic);
-      return h.subscribe(relative, type, onMessage, flow);
+      return h.subscribe(relative, typeOf(type), onMessage, flow);
     },
     advertise: (topic, type) => {
       const [h, relative] = handle(topic);
-      return h.advertise(relative, type, flow);
+      return h.advertise(relative, typeOf(type), flow);
     },
     getParam: async (param) => {
       const [h, relative] = handle(param);

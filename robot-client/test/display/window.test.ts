@@ -71,8 +71,9 @@ test('window display: under Xvfb a screenshot shows the composite', {
   const saved = process.env.DISPLAY;
   process.env.DISPLAY = screen.display;
   const { context } = await displayContext();
-  const display = await startWindowDisplay(context);
+  let display: Display | undefined;
   try {
+    display = await startWindowDisplay(context);
     const source = makeFrame('bgr8', 320, 240, quadrants(320, 240));
     display.show({ jpeg: await encodeFrame(source, 95), source });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -90,7 +91,7 @@ test('window display: under Xvfb a screenshot shows the composite', {
     assert.ok(Math.abs(green.left - (red.left + 160)) <= 2 && Math.abs(green.top - red.top) <= 2);
     assert.ok(Math.abs(blue.top - (red.top + 120)) <= 2 && Math.abs(blue.left - red.left) <= 2);
   } finally {
-    await display.close();
+    await display?.close();
     process.env.DISPLAY = saved;
     screen.stop();
   }
