@@ -1,0 +1,94 @@
+/**
+ * launch/demo.launch under roslaunch, the whole loop on one machine:
+ *
+ *   image_publisher (photo, 10 Hz) ──► robot client ── getMask ──► server (embedded model)
+ *                                        └──► ~composite, ~composite/compressed ──► this test
+ *
+ * The test counts composites for a few seconds, decodes each, and compares them with the photo.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import type { RosNode } from '../../src/camera/ros-node.js';
+import { meanDifference } from '../helpers/images.js';
+import { LoggedProcess } from '../helpers/processes.js';
+import { freePort, joinRos, MODEL_DIR, photo, REPO, rosEnv } from '../helpers/ros.js';
+import { sleep, until } from '../helpers/wait.js';
+
+const PHOTO = photo('000000000599.jpg'); // a cat on a couch, remotes, a plant
+const COUNT_S = 6;
+let launch: LoggedProcess | undefined;
+let node: RosNode | undefined;
+
+after(async () => {
+  await node?.shutdown();
+  await launch?.stop('SIGINT', 20_000);
+});
+
+test('demo.launch: composites arrive at 3+ per second, at the camera size, with the objects drawn', async (t) => {
+  const masterPort = await freePort();
+  const serverPort = await freePort();
+  const env = rosEnv(masterPort);
+  launch = new LoggedProcess(
+    'roslaunch',
+    [
+      '-p',
+      String(masterPort),
+      join(REPO, 'launch/demo.launch'),
+      `photo:=${PHOTO}`,
+      `model_dir:=${MODEL_DIR}`,
+      `port:=${serverPort}`,
+      'display:=topic',
+    ],
+    env,
+    REPO,
+  );
+  node = await joinRos(env, 'demo_viewer');
+  const composites: { at: number; jpeg: Buffer }[] = [];
+  let raw: Record<string, unknown> | undefined;
+  node.subscribe('/maskrcnn_client/composite/compressed', 'sensor_msgs/CompressedImage', (m) =>
+    composites.push({ at: Date.now(), jpeg: m.data as Buffer }),
+  );
+  node.subscribe('/maskrcnn_client/composite', 'sensor_msgs/Image', (m) => {
+    raw = m;
+  });
+  await until(() => composites.length > 0, 90_000, 'the first composite').catch((error) => {
+    throw new Error(`${error.message}; roslaunch said:\n${launch?.tail.join('\n')}`);
+  });
+
+  const from = Date.now();
+  await sleep(COUNT_S * 1000);
+  const counted = composites.filter((c) => c.at > from && c.at <= from + COUNT_S * 1000);
+  const fps = counted.length / COUNT_S;
+  assert.ok(fps >= 3, `${fps.toFixed(1)} composites per second`);
+
+  const camera = await sharp(PHOTO).metadata();
+  const differences: number[] = [];
+  for (const { jpeg } of counted) {
+    const meta = await sharp(jpeg).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', camera.width, camera.height]);
+    differences.push(await meanDifference(jpeg, await sharp(PHOTO).toBuffer()));
+  }
+  // JPEG round trips alone differ from the photo by ~1 level per sample; masks by far more.
+  const least = Math.min(...differences);
+  assert.ok(least > 4, `composites differ from the photo by only ${least.toFixed(1)} per sample`);
+
+  // The raw topic, as Debian's rostopic (genpy) reads it.
+  assert.deepEqual([raw?.width, raw?.height, raw?.encoding], [camera.width, camera.height, 'rgb8']);
+  const { stdout } = await promisify(execFile)(
+    'rostopic',
+    ['echo', '-n', '1', '--noarr', '/maskrcnn_client/composite'],
+    { env, timeout: 20_000 },
+  );
+  assert.match(
+    stdout,
+    new RegExp(`height: ${camera.height}\\nwidth: ${camera.width}\\nencoding: "rgb8"`),
+  );
+  t.diagnostic(
+    `${fps.toFixed(1)} composites/s over ${COUNT_S} s; ${camera.width}×${camera.height}; ` +
+      `mean difference from the photo ${least.toFixed(1)}..${Math.max(...differences).toFixed(1)}`,
+  );
+});
