@@ -12,7 +12,13 @@ import { ModelRunError } from './errors.js';
 import { pasteMask } from './masks.js';
 import type { GraphOptions } from './model.js';
 import type { Detection } from './postprocess.js';
-import { type InputSize, type InputSizeRule, inputSize, toBgrTensor } from './preprocess.js';
+import {
+  type InputSize,
+  type InputSizeRule,
+  inputSize,
+  type TensorLayout,
+  toBgrTensor,
+} from './preprocess.js';
 import type { BoxMask, RgbImage } from './types.js';
 import { ZooMaskRcnnGraph, type ZooMaskRcnnOutputs } from './zoo-graph.js';
 
@@ -28,7 +34,7 @@ const INPUT_SIZE: InputSizeRule = {
   shortSide: SPEC.input.shortSide,
   maxLongSide: SPEC.input.maxSide,
 };
-const PAD_MULTIPLE = SPEC.input.sizeDivisor;
+const LAYOUT: TensorLayout = { meanBgr: SPEC.input.mean, padMultiple: SPEC.input.sizeDivisor };
 /** maskrcnn-benchmark's Masker threshold. */
 const MASK_THRESHOLD = 0.5;
 
@@ -56,7 +62,7 @@ export class ZooMaskRcnnDetector implements Detector {
         `ONNX Model Zoo ${upstream.repository}@${upstream.commit.slice(0, 7)} ` +
         `${ZOO_MASKRCNN_FILE} (${sources[0].url}), maskrcnn-benchmark R-50-FPN`,
       classes: [...COCO_CLASS_NAMES],
-      inputSize: describeInputSize(INPUT_SIZE, PAD_MULTIPLE),
+      inputSize: describeInputSize(INPUT_SIZE, LAYOUT.padMultiple),
       executionProvider: opts.executionProvider,
       threads: opts.threads,
     });
@@ -65,8 +71,7 @@ export class ZooMaskRcnnDetector implements Detector {
   async detect(image: RgbImage): Promise<DetectionRun> {
     const started = performance.now();
     const size = inputSize(image.width, image.height, INPUT_SIZE);
-    const layout = { meanBgr: SPEC.input.mean, padMultiple: PAD_MULTIPLE };
-    const tensor = toBgrTensor(image, size, layout);
+    const tensor = toBgrTensor(image, size, LAYOUT);
     const preprocessed = performance.now();
     const outputs = await this.graph.run({
       data: tensor.data,
