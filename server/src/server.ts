@@ -47,17 +47,13 @@ export class VisionServer {
       { model: pool.model.name, ms: Math.round(performance.now() - loading) },
       'model loaded and warmed up',
     );
+    const { executionProvider, threads, ...model } = pool.model;
     const describeServer = (): ServerInfo => ({
       name: SERVER_NAME,
       version,
-      model: {
-        name: pool.model.name,
-        source: pool.model.source,
-        classes: pool.model.classes,
-        inputSize: pool.model.inputSize,
-      },
-      executionProvider: pool.model.executionProvider,
-      threads: pool.model.threads,
+      model,
+      executionProvider,
+      threads,
       workers: options.workers,
       queue: pool.stats(),
       heartbeatMs: options.heartbeatMs,

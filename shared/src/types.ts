@@ -53,15 +53,22 @@ export interface DetectResult {
   instances: DetectedInstance[];
 }
 
+/** The model a server runs, as `info()` reports it. */
+export interface ModelInfo {
+  /** e.g. "maskrcnn2go", "resnet50-fpn" */
+  name: string;
+  /** Where its weights came from. */
+  source: string;
+  /** Class names in class-id order: `classes[id - 1]` is class `id`. */
+  classes: string[];
+  /** The resize rule, in words. */
+  inputSize: string;
+}
+
 export interface ServerInfo {
   name: string;
   version: string;
-  model: {
-    name: string;
-    source: string;
-    classes: string[];
-    inputSize: string;
-  };
+  model: ModelInfo;
   executionProvider: string;
   threads: number;
   workers: number;

@@ -5,19 +5,13 @@
  * Model Zoo's one-graph MaskRCNN-10 in zoo-maskrcnn.ts. load-detector.ts picks one by what the
  * model folder holds.
  */
+import type { ModelInfo } from '@maskrcnn-zmq/shared';
 import type { Detection } from './postprocess.js';
 import type { InputSizeRule } from './preprocess.js';
 import type { BoxMask, RgbImage } from './types.js';
 
-/** What a loaded model is, for `info()` and the logs. */
-export interface ModelDescription {
-  name: string;
-  /** Where its weights came from. */
-  source: string;
-  /** Class names in class-id order: `classes[id - 1]` is class `id`. */
-  classes: string[];
-  /** The resize rule, in words. */
-  inputSize: string;
+/** What a loaded model is and how it runs, for `info()` and the logs. */
+export interface ModelDescription extends ModelInfo {
   executionProvider: string;
   threads: number;
 }
