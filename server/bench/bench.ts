@@ -69,19 +69,23 @@ console.log(
   `pipeline mean ${perImageS.toFixed(3)} s/image (plain-JS reference 0.148 s): ${(0.148 / perImageS).toFixed(2)}× faster`,
 );
 
+/** A real server over tcp loopback with `workers` inference workers of `workerThreads` each. */
+const startServer = (workers: number, workerThreads: number) =>
+  VisionServer.start({
+    bind: 'tcp://127.0.0.1:0',
+    modelDir: MODEL_DIR,
+    executionProvider,
+    threads: workerThreads,
+    workers,
+    queueLimit: 64,
+    heartbeatMs: 5000,
+    maxInputPixels: 50_000_000,
+    maxMessageBytes: 64 << 20,
+    log: pino({ level: 'warn' }),
+  });
+
 // 2. getMask in-process vs through the server, alternating on the same photos.
-const server = await VisionServer.start({
-  bind: 'tcp://127.0.0.1:0',
-  modelDir: MODEL_DIR,
-  executionProvider,
-  threads,
-  workers: 1,
-  queueLimit: 64,
-  heartbeatMs: 5000,
-  maxInputPixels: 50_000_000,
-  maxMessageBytes: 64 << 20,
-  log: pino({ level: 'warn' }),
-});
+const server = await startServer(1, threads);
 const client = new VisionClient({ endpoint: server.endpoint, timeoutMs: 60_000 });
 const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
 const inProcess = new Stats();
@@ -108,27 +112,37 @@ console.log(
 );
 await pipeline.close();
 
-// 3. Throughput with 1 and 4 clients.
+client.close();
+await server.close();
+
+// 3. Throughput with 1 and 4 clients, for one worker using every core and for a worker per core.
 console.log(
   `\n3. frames per second through the server (getMask, 640×480, ${values.seconds} s each)`,
 );
-for (const clients of [1, 4]) {
-  const callers = Array.from(
-    { length: clients },
-    () => new VisionClient({ endpoint: server.endpoint, timeoutMs: 60_000 }),
-  );
-  const until = performance.now() + Number(values.seconds) * 1000;
-  let frames = 0;
-  const started = performance.now();
-  await Promise.all(
-    callers.map(async (caller, c) => {
-      for (let i = c; performance.now() < until; i += clients, frames++)
-        await caller.getMask(vga[i % vga.length]);
-    }),
-  );
-  const fps = frames / ((performance.now() - started) / 1000);
-  console.log(`${clients} client${clients > 1 ? 's' : ' '}: ${fps.toFixed(2)} frames/s`);
-  for (const caller of callers) caller.close();
+for (const [workers, workerThreads] of [
+  [1, threads],
+  [threads, 1],
+]) {
+  const layout = await startServer(workers, workerThreads);
+  for (const clients of [1, 4]) {
+    const callers = Array.from(
+      { length: clients },
+      () => new VisionClient({ endpoint: layout.endpoint, timeoutMs: 60_000 }),
+    );
+    const until = performance.now() + Number(values.seconds) * 1000;
+    let frames = 0;
+    const started = performance.now();
+    await Promise.all(
+      callers.map(async (caller, c) => {
+        for (let i = c; performance.now() < until; i += clients, frames++)
+          await caller.getMask(vga[i % vga.length]);
+      }),
+    );
+    const fps = frames / ((performance.now() - started) / 1000);
+    console.log(
+      `--workers ${workers} --threads ${workerThreads}, ${clients} client${clients > 1 ? 's' : ' '}: ${fps.toFixed(2)} frames/s`,
+    );
+    for (const caller of callers) caller.close();
+  }
+  await layout.close();
 }
-client.close();
-await server.close();
