@@ -1,4 +1,5 @@
 import type { RawFrame } from '../camera/subscribe.js';
+import { dropAlpha, swapRedBlue } from './swizzle.js';
 
 /** Tightly packed 8-bit pixels in the order sharp's raw input expects: grey, or R G B. */
 export interface PackedPixels {
@@ -81,7 +82,21 @@ export function packPixels(frame: RawFrame): PackedPixels {
   if (passThrough && step === rowBytes)
     return { width, height, channels, data: data.subarray(0, height * rowBytes) };
 
+  // A fresh array starts 4-byte aligned, as the word-wise swizzles need.
   const out = new Uint8Array(width * height * channels);
+  if (layout.bytesPerSample === 1 && layout.channels === channels) {
+    // rgb8 and mono8 with padding, bgr8: rows copied whole, then red and blue swapped in place.
+    for (let y = 0; y < height; y++)
+      out.set(data.subarray(y * step, y * step + rowBytes), y * rowBytes);
+    if (layout.red === 2) swapRedBlue(out);
+    return { width, height, channels, data: out };
+  }
+  if (layout.bytesPerSample === 1 && step === rowBytes) {
+    // bgra8 (Baxter's hand cameras), rgba8: the message's pixels sit at any offset in it.
+    const packed = data.subarray(0, height * rowBytes);
+    dropAlpha(packed.byteOffset % 4 === 0 ? packed : new Uint8Array(packed), out, layout.red);
+    return { width, height, channels, data: out };
+  }
   // Offset of a sample's high byte within it: the first byte when big-endian.
   const high = layout.bytesPerSample === 2 && !frame.isBigEndian ? 1 : 0;
   const sample = layout.bytesPerSample;

@@ -78,3 +78,41 @@ test('pixels: size, step and data length that disagree are refused with the reas
   });
   assert.throws(() => packPixels({ ...frame, width: 0 }), MalformedFrameError);
 });
+
+/** The RGB bytes `makeFrame` was asked for, as plainly as they can be computed. */
+function expectedRgb(width: number, height: number, colour: (x: number, y: number) => number[]) {
+  const out: number[] = [];
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out.push(...colour(x, y));
+  return out;
+}
+
+test('pixels: word-wise reordering matches per pixel for any size and any byte offset', () => {
+  const colour = (x: number, y: number): [number, number, number] => [
+    (x * 37 + y) % 256,
+    (x * 11 + y * 5 + 100) % 256,
+    (x * 3 + y * 71 + 200) % 256,
+  ];
+  for (const encoding of ['bgr8', 'bgra8', 'rgba8'])
+    for (const [width, height] of [
+      [1, 1],
+      [3, 1],
+      [5, 3],
+      [7, 3],
+      [9, 2],
+      [16, 2],
+    ])
+      for (const offset of [0, 1, 2, 3]) {
+        const frame = makeFrame(encoding, width, height, colour);
+        // The pixels at an odd place in a larger message, as the image codec hands them over.
+        const message = Buffer.alloc(frame.data.length + offset);
+        frame.data.forEach((byte, i) => {
+          message[offset + i] = byte;
+        });
+        const pixels = packPixels({ ...frame, data: message.subarray(offset) });
+        assert.deepEqual(
+          [...pixels.data],
+          expectedRgb(width, height, colour),
+          `${encoding} ${width}×${height} at offset ${offset}`,
+        );
+      }
+});

@@ -110,14 +110,19 @@ export async function joinRos(env: NodeJS.ProcessEnv, name: string) {
   return startRosNode(name, 20_000);
 }
 
-/** The robot client node as roslaunch would start it, with `_name:=value` arguments. */
+/** The robot client node as launch/nodes/robot_client starts it, with `_name:=value` arguments. */
 export function startClient(
   env: NodeJS.ProcessEnv,
   name: string,
   params: Record<string, string | number>,
 ) {
   const args = Object.entries(params).map(([key, value]) => `_${key}:=${value}`);
-  return new LoggedProcess(process.execPath, [CLIENT_MAIN, `__name:=${name}`, ...args], env, REPO);
+  return new LoggedProcess(
+    process.execPath,
+    ['--single-threaded-gc', CLIENT_MAIN, `__name:=${name}`, ...args],
+    env,
+    REPO,
+  );
 }
 
 /** The real server on the embedded model, started as the README says; resolves once ready. */

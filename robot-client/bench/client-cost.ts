@@ -1,0 +1,179 @@
+/**
+ * What the robot client itself costs per 640×400 frame, next to what the server takes:
+ *
+ *   ROS receive   CPU time this process spends per frame that Debian's image_publisher sends
+ *                 it at 30 Hz over TCPROS (socket reads, message assembly, Image decode)
+ *   pixels        bgr8 → packed RGB (the red/blue swap)
+ *   JPEG encode   packed RGB → JPEG (sharp), as the loop does it
+ *   call overhead getMask round trip against a ROUTER that answers at once with a composite
+ *                 of the usual size (ZeroMQ, msgpack, heartbeats, bookkeeping)
+ *   server        getMask round trip against the real server on the embedded model
+ *
+ * Run: npx tsc -b robot-client && node robot-client/dist/bench/client-cost.js [frames]
+ * Needs Debian's rosmaster; the server part needs server/dist (npx tsc -b server).
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VisionClient } from '@maskrcnn-zmq/shared';
+import sharp from 'sharp';
+import { imageClass } from '../src/camera/image-wire.js';
+import { type RawFrame, type RosHeader, toRawFrame } from '../src/camera/subscribe.js';
+import { encodeJpeg } from '../src/encode/jpeg.js';
+import { packPixels } from '../src/encode/pixels.js';
+import { encodeFrame } from '../src/loop.js';
+import { LoggedProcess } from '../test/helpers/processes.js';
+import {
+  freePort,
+  joinRos,
+  photo,
+  SERVER_MAIN,
+  startMaster,
+  startServer,
+} from '../test/helpers/ros.js';
+import { startStandInServer } from '../test/helpers/stand-in-server.js';
+import { sleep } from '../test/helpers/wait.js';
+
+const FRAMES = Number(process.argv[2] ?? 60);
+const WIDTH = 640;
+const HEIGHT = 400;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timeEach(runs: number, run: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 10; i++) await run(); // warm-up: let the JIT optimise the hot loops
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** A real photo at 640×400 as a Baxter-like bgr8 frame. */
+async function cameraFrame(): Promise<RawFrame> {
+  const { data } = await sharp(photo('000000000599.jpg'))
+    .resize(WIDTH, HEIGHT, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  for (let i = 0; i < data.length; i += 3) [data[i], data[i + 2]] = [data[i + 2], data[i]];
+  const header = { seq: 0, stamp: { secs: 0, nsecs: 0 }, frame_id: 'right_hand_camera' };
+  return toRawFrame({
+    header,
+    height: HEIGHT,
+    width: WIDTH,
+    encoding: 'bgr8',
+    is_bigendian: 0,
+    step: WIDTH * 3,
+    data,
+  });
+}
+
+/**
+ * Debian's image_publisher (C++) sends the frame at 30 Hz; the cost of receiving is the CPU time
+ * this process spends per frame, and the latency is the header stamp to the callback.
+ */
+async function rosReceive(): Promise<{ cpuMs: number; latencyMs: number; frames: number }> {
+  const master = await startMaster();
+  const file = join(mkdtempSync(join(tmpdir(), 'client-cost-')), 'camera.png');
+  await sharp(photo('000000000599.jpg')).resize(WIDTH, HEIGHT, { fit: 'fill' }).png().toFile(file);
+  const camera = new LoggedProcess(
+    '/usr/lib/image_publisher/image_publisher',
+    [file, '~image_raw:=/bench/image', '_publish_rate:=30', '__name:=bench_camera'],
+    master.env,
+  );
+  const node = await joinRos(master.env, 'client_cost_bench');
+  try {
+    let frames = 0;
+    const latencies: number[] = [];
+    node.subscribe('/bench/image', 'sensor_msgs/Image', (message) => {
+      const { stamp } = message.header as RosHeader;
+      latencies.push(Date.now() - (stamp.secs * 1000 + stamp.nsecs / 1e6));
+      frames++;
+    });
+    while (frames < 10) await sleep(50);
+    const [startFrames, startCpu] = [frames, process.cpuUsage()];
+    latencies.length = 0;
+    await sleep((FRAMES / 30) * 1000);
+    const cpu = process.cpuUsage(startCpu);
+    const received = frames - startFrames;
+    return {
+      cpuMs: (cpu.user + cpu.system) / 1000 / received,
+      latencyMs: median(latencies),
+      frames: received,
+    };
+  } finally {
+    await node.shutdown();
+    await camera.stop();
+    await master.stop();
+  }
+}
+
+/** The Image codec alone, on a serialized message. */
+async function decodeMs(frame: RawFrame): Promise<number> {
+  const Image = imageClass({ datatype: () => '', md5sum: () => '', messageDefinition: () => '' });
+  const message = { ...frame, is_bigendian: 0 } as unknown as Record<string, unknown>;
+  const buffer = Buffer.alloc(Image.getMessageSize(message));
+  Image.serialize(message, buffer, 0);
+  return timeEach(FRAMES, async () => Image.deserialize(buffer));
+}
+
+const frame = await cameraFrame();
+const jpeg = await encodeFrame(frame, 80);
+const receive = await rosReceive();
+const decode = await decodeMs(frame);
+const pack = await timeEach(FRAMES, async () => packPixels(frame));
+const pixels = packPixels(frame);
+const encode = await timeEach(FRAMES, () => encodeJpeg(pixels, 80));
+
+// The composite is about three times the request (masks and captions drawn, quality 85).
+const composite = await sharp(jpeg).jpeg({ quality: 95 }).toBuffer();
+const standIn = await startStandInServer(() => composite);
+const quick = new VisionClient({ endpoint: standIn.endpoint });
+const call = await timeEach(FRAMES, () => quick.getMask(jpeg, {}, { timeoutMs: 5000 }));
+quick.close();
+standIn.close();
+
+let server: number | undefined;
+if (existsSync(SERVER_MAIN)) {
+  const port = await freePort();
+  const process_ = await startServer(port);
+  const real = new VisionClient({ endpoint: `tcp://127.0.0.1:${port}` });
+  server = await timeEach(Math.min(FRAMES, 20), () =>
+    real.getMask(jpeg, {}, { timeoutMs: 30_000 }),
+  );
+  real.close();
+  await process_.stop('SIGTERM');
+}
+
+// The loop waits on pixels, encode and the call in turn; frames are received meanwhile, while
+// the call is out, so receiving costs CPU but does not lengthen the round trip.
+const serial = pack + encode + call;
+const perFrame = receive.cpuMs + serial;
+const row = (name: string, ms: number, note = '') =>
+  console.log(`${name.padEnd(28)}${ms.toFixed(2).padStart(9)} ms  ${note}`);
+console.log(`robot client cost per ${WIDTH}×${HEIGHT} bgr8 frame (median of ${FRAMES})`);
+row('ROS receive', receive.cpuMs, `(CPU per frame of ${receive.frames} from image_publisher)`);
+row('  of which Image decode', decode, '(one-pass codec, pixels not copied)');
+row('  stamp → callback', receive.latencyMs, '(latency, not cost: the slot hides it)');
+row('pixels bgr8 → RGB', pack);
+row('JPEG encode', encode, `(sharp, q80, ${jpeg.length} bytes)`);
+row('call overhead', call, `(instant ROUTER, ${composite.length}-byte reply)`);
+row('client CPU per frame', perFrame, '(all of the above)');
+row('added to each round trip', serial, '(pixels + encode + call: what the loop waits on)');
+if (server === undefined) {
+  console.log('server round trip            (skipped: build the server with npx tsc -b server)');
+} else {
+  row('server round trip', server, '(getMask, embedded model, CPU)');
+  const share = (100 * serial) / server;
+  console.log(
+    `client adds ${share.toFixed(1)} % to the server's round trip (limit 5 %): ` +
+      `${share <= 5 ? 'PASS' : 'FAIL'}; its CPU per frame, receiving included, is ` +
+      `${((100 * perFrame) / server).toFixed(1)} % of the round trip`,
+  );
+}
+process.exit(0);
