@@ -1,6 +1,6 @@
 /** The robot client's parts, for tests, benchmarks and other nodes that want the same loop. */
 
-export { type RosNode, startRosNode } from './camera/ros-node.js';
+export { type RosNode, RosSetupError, startRosNode } from './camera/ros-node.js';
 export { type RawFrame, type RosHeader, subscribeCamera, toRawFrame } from './camera/subscribe.js';
 export {
   type Composite,

@@ -54,12 +54,34 @@ interface Rosnodejs {
   shutdown(): Promise<void>;
 }
 
+/** ROS is not set up as the node needs; the message says what to install or set. */
+export class RosSetupError extends Error {
+  override name = 'RosSetupError';
+}
+
+function loadSensorMsgs(rosnodejs: Rosnodejs): Record<string, MessageClass> {
+  let msg: Record<string, MessageClass> | undefined;
+  try {
+    msg = rosnodejs.require('sensor_msgs')?.msg;
+  } catch {
+    // Reported below with what to do about it.
+  }
+  if (!msg?.Image || !msg.CompressedImage)
+    throw new RosSetupError(
+      `sensor_msgs message definitions were not found on ROS_PACKAGE_PATH ` +
+        `(${process.env.ROS_PACKAGE_PATH ?? 'unset'}); Debian: apt-get install ros-sensor-msgs ` +
+        'libsensor-msgs-dev libstd-msgs-dev and add /usr/share to ROS_PACKAGE_PATH',
+    );
+  return msg;
+}
+
 /**
  * Registers the node with the ROS master (ROS_MASTER_URI, or `__master:=`) and loads the message
  * definitions found on ROS_PACKAGE_PATH. Command-line remaps (`image:=…`, `__name:=…`,
  * `__ns:=…`) are applied by rosnodejs.
  * @param defaultName the node's name unless `__name:=` says otherwise.
  * @param timeoutMs how long to wait for the master; negative waits forever.
+ * @throws {RosSetupError} when sensor_msgs cannot be found.
  */
 export async function startRosNode(defaultName: string, timeoutMs = -1): Promise<RosNode> {
   // rosnodejs throws at load time without CMAKE_PREFIX_PATH; Debian installs ROS under /usr.
@@ -72,7 +94,7 @@ export async function startRosNode(defaultName: string, timeoutMs = -1): Promise
   const privateNh = rosnodejs.getNodeHandle(name);
   const handle = (topic: string): [NodeHandle, string] =>
     topic.startsWith('~') ? [privateNh, topic.slice(1)] : [nh, topic];
-  const sensorMsgs = rosnodejs.require('sensor_msgs').msg;
+  const sensorMsgs = loadSensorMsgs(rosnodejs);
   // Image types travel through our one-pass codec; every other type through rosnodejs's own.
   const classes: Record<string, MessageClass> = {
     'sensor_msgs/Image': imageClass(sensorMsgs.Image),
