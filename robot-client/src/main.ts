@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The robot client node: camera topic → latest-value slot → JPEG → getMask → displays, with the
  * figures logged as it runs. Started by roslaunch (launch/) or by hand:

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODEL, ensureModel, MODELS } from '@maskrcnn-zmq/models';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import type { ExecutionProvider } from '../inference/model.js';
 import type { Logger } from '../log.js';
 import type { ServerOptions } from '../server.js';
 import { integer } from './parse.js';
@@ -29,7 +30,11 @@ export function modelOptions(command: Command): Command {
     )
     .option('--seed-from <dir>', 'copy model files from this folder before downloading')
     .option('--offline', 'never download; say which files are missing and where they go')
-    .option('--execution-provider <ep>', 'cpu or cuda', 'cpu')
+    .addOption(
+      new Option('--execution-provider <ep>', 'where the model runs')
+        .choices(['cpu', 'cuda'])
+        .default('cpu'),
+    )
     .option('--threads <n>', 'onnxruntime threads per worker', integer, availableParallelism())
     .option('--workers <n>', 'inference worker threads, each with its own model copy', integer, 1)
     .option('--queue <n>', 'requests that may wait before callers get Overloaded', integer, 16)
@@ -43,12 +48,28 @@ export function modelOptions(command: Command): Command {
     .option('--max-message-mb <n>', 'largest request accepted, in MiB', integer, 64);
 }
 
+/** The flags `modelOptions` declares, as commander hands them over. */
+export interface ModelFlags {
+  model: string;
+  modelDir?: string;
+  cacheDir?: string;
+  seedFrom?: string;
+  offline?: boolean;
+  executionProvider: ExecutionProvider;
+  threads: number;
+  workers: number;
+  queue: number;
+  heartbeatMs: number;
+  maxPixels: number;
+  maxMessageMb: number;
+}
+
 /**
  * Server options from parsed flags. Without `--model-dir` the model comes from the cache,
  * fetched and converted on first use (with progress on stderr).
  */
 export async function serverOptions(
-  options: Record<string, any>,
+  options: ModelFlags,
   log: Logger,
 ): Promise<Omit<ServerOptions, 'bind'>> {
   const mirror = besideCheckout(options.model);

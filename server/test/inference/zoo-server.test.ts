@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { VisionClient } from '@maskrcnn-zmq/shared';
+import { Command } from 'commander';
 import { pino } from 'pino';
 import sharp from 'sharp';
-import { serverOptions } from '../../src/cli/server-options.js';
+import { type ModelFlags, modelOptions, serverOptions } from '../../src/cli/server-options.js';
 import { toDetectedInstances } from '../../src/coco/results.js';
 import { MaskRcnnPipeline } from '../../src/inference/pipeline.js';
 import type { VisionServer } from '../../src/server.js';
@@ -81,17 +82,17 @@ describe('selecting the model by name', () => {
   test('--model resnet50-fpn asks the manifest for MaskRCNN-10.onnx', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'zoo-cache-'));
     try {
-      await assert.rejects(
-        serverOptions({ model: 'resnet50-fpn', cacheDir, offline: true, maxMessageMb: 64 }, silent),
-        (error: Error) => {
-          assert.equal(error.name, 'ModelMissingError');
-          assert.ok(
-            error.message.includes(join(cacheDir, 'resnet50-fpn', 'onnx', 'MaskRCNN-10.onnx')),
-          );
-          assert.match(error.message, /mask-rcnn\/model\/MaskRCNN-10\.onnx/);
-          return true;
-        },
-      );
+      const flags = modelOptions(new Command())
+        .parse(['--model', 'resnet50-fpn', '--cache-dir', cacheDir, '--offline'], { from: 'user' })
+        .opts<ModelFlags>();
+      await assert.rejects(serverOptions(flags, silent), (error: Error) => {
+        assert.equal(error.name, 'ModelMissingError');
+        assert.ok(
+          error.message.includes(join(cacheDir, 'resnet50-fpn', 'onnx', 'MaskRCNN-10.onnx')),
+        );
+        assert.match(error.message, /mask-rcnn\/model\/MaskRCNN-10\.onnx/);
+        return true;
+      });
     } finally {
       await rm(cacheDir, { recursive: true });
     }

@@ -127,7 +127,7 @@ describe('client calls', () => {
 
   it('keeps a long call alive on the server heartbeats and beats back', async () => {
     // client --request--> server; server --_zpc_hb--> every 30 ms for 200 ms; then --OK-->
-    server.onRequest = (request, reply) => {
+    server.onRequest = (_request, reply) => {
       const beats = setInterval(() => void reply('_zpc_hb', [0]), 30);
       setTimeout(() => {
         clearInterval(beats);
