@@ -80,8 +80,7 @@ const FACEBOOK_MODELS_RAW = `https://raw.githubusercontent.com/facebookarchive/m
 // The commit at which onnx/models was seen with its `validated/` layout. The file is a Git LFS
 // object there: github.com's /raw/ path redirects to the LFS media host.
 const ONNX_MODELS_COMMIT = '4c46cd00fbdb7cd30b6c1c17ab54f2e1f4f7b177';
-const MASKRCNN10_PATH =
-  'validated/vision/object_detection_segmentation/mask-rcnn/model/MaskRCNN-10.onnx';
+const MASKRCNN_ZOO_DIR = 'validated/vision/object_detection_segmentation/mask-rcnn/model';
 
 const maskrcnn2go: ModelSpec = {
   name: 'maskrcnn2go',
@@ -144,39 +143,49 @@ const maskrcnn2go: ModelSpec = {
   },
 };
 
-const resnet50Fpn: ModelSpec = {
-  name: 'resnet50-fpn',
-  title: 'Mask R-CNN R-50-FPN (ONNX Model Zoo MaskRCNN-10, opset 10, 170 MB; wants a GPU)',
-  licence: 'MIT',
-  format: 'onnx',
-  upstream: { repository: 'onnx/models', commit: ONNX_MODELS_COMMIT },
-  sources: [
-    {
-      path: 'onnx/MaskRCNN-10.onnx',
-      url: `https://github.com/onnx/models/raw/${ONNX_MODELS_COMMIT}/${MASKRCNN10_PATH}`,
-      // The size is that of a mirror's pointer to the same object (xetdata/onnx-models,
-      // "177.9 MB" in the zoo's table). No published sha256 was found: the first download
-      // reports the sum it computed, and that sum should be pinned here.
-      bytes: 177_925_424,
-      sha256: null,
+/**
+ * The ONNX Model Zoo's Mask R-CNN R-50-FPN (maskrcnn-benchmark, exported whole) in one of its
+ * two opsets: the same network, tensor names and pre-processing. Sizes are those of a mirror's
+ * pointers to the same objects (xetdata/onnx-models; the zoo's table says 177.9 and 169.7 MB).
+ * No published sha256 was found: the first download reports the sum it computed, to pin here.
+ */
+function zooMaskRcnn(name: string, file: string, opset: number, bytes: number): ModelSpec {
+  const path = `onnx/${file}`;
+  return {
+    name,
+    title: `Mask R-CNN R-50-FPN (ONNX Model Zoo ${file}, opset ${opset}, 170 MB; wants a GPU)`,
+    licence: 'MIT',
+    format: 'onnx',
+    upstream: { repository: 'onnx/models', commit: ONNX_MODELS_COMMIT },
+    sources: [
+      {
+        path,
+        url: `https://github.com/onnx/models/raw/${ONNX_MODELS_COMMIT}/${MASKRCNN_ZOO_DIR}/${file}`,
+        bytes,
+        sha256: null,
+      },
+    ],
+    ready: [{ path, bytes, sha256: null }],
+    conversion: null,
+    input: {
+      channelOrder: 'BGR',
+      mean: [102.9801, 115.9465, 122.7717],
+      shortSide: 800,
+      maxSide: 1333,
+      sizeDivisor: 32,
     },
-  ],
-  ready: [{ path: 'onnx/MaskRCNN-10.onnx', bytes: 177_925_424, sha256: null }],
-  conversion: null,
-  input: {
-    channelOrder: 'BGR',
-    mean: [102.9801, 115.9465, 122.7717],
-    shortSide: 800,
-    maxSide: 1333,
-    sizeDivisor: 32,
-  },
-  postprocess: null,
-};
+    postprocess: null,
+  };
+}
+
+const resnet50Fpn = zooMaskRcnn('resnet50-fpn', 'MaskRCNN-10.onnx', 10, 177_925_424);
+const resnet50Fpn12 = zooMaskRcnn('resnet50-fpn-12', 'MaskRCNN-12.onnx', 12, 177_970_010);
 
 /** The models this package knows, by name. */
 export const MODELS: Readonly<Record<string, ModelSpec>> = {
   [maskrcnn2go.name]: maskrcnn2go,
   [resnet50Fpn.name]: resnet50Fpn,
+  [resnet50Fpn12.name]: resnet50Fpn12,
 };
 
 /** The model used when none is named. */

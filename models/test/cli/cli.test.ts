@@ -59,13 +59,17 @@ describe('fetch-model', () => {
       [
         ['maskrcnn2go', 'caffe2-int8', 'Apache-2.0'],
         ['resnet50-fpn', 'onnx', 'MIT'],
+        ['resnet50-fpn-12', 'onnx', 'MIT'],
       ],
     );
   });
 
   test('an unknown model exits 1 naming the known ones; a bad option exits 2', async () => {
     assert.equal(await fetchModelCli(['yolo', '--cache-dir', cacheDir], io), 1);
-    assert.match(stderr, /unknown model 'yolo': expected one of 'maskrcnn2go', 'resnet50-fpn'/);
+    assert.match(
+      stderr,
+      /unknown model 'yolo': expected one of 'maskrcnn2go', 'resnet50-fpn', 'resnet50-fpn-12'/,
+    );
     stderr = '';
     assert.equal(await fetchModelCli(['--cache', cacheDir], io), 2);
     assert.match(stderr, /^fetch-model: Unknown option '--cache'/);

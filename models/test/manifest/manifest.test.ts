@@ -42,7 +42,8 @@ describe('manifest', () => {
       () => getModelSpec('toString'),
       (e: unknown) =>
         e instanceof UnknownModelError &&
-        e.message === "unknown model 'toString': expected one of 'maskrcnn2go', 'resnet50-fpn'",
+        e.message ===
+          "unknown model 'toString': expected one of 'maskrcnn2go', 'resnet50-fpn', 'resnet50-fpn-12'",
     );
   });
 });

@@ -22,7 +22,7 @@ export function modelOptions(command: Command): Command {
     .option(
       '--model-dir <dir>',
       'use this folder of ready ONNX files instead of the cache (one holding MaskRCNN-10.onnx ' +
-        'runs resnet50-fpn, else maskrcnn2go)',
+        'or MaskRCNN-12.onnx runs the zoo model, else maskrcnn2go)',
     )
     .option(
       '--cache-dir <dir>',

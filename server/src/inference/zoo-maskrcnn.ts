@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { getModelSpec } from '@maskrcnn-zmq/models';
+import { MODELS, type ModelSpec } from '@maskrcnn-zmq/models';
 import { clipBox } from './box-coder.js';
 import { COCO_CLASS_NAMES } from './coco-classes.js';
 import {
@@ -22,19 +22,14 @@ import {
 import type { BoxMask, RgbImage } from './types.js';
 import { ZooMaskRcnnGraph, type ZooMaskRcnnOutputs } from './zoo-graph.js';
 
-// The input settings are the manifest's (models/src/manifest.ts, from the zoo's README): BGR
-// minus the Detectron means, short side 800 (long side at most 1333), sides padded with zeros
-// to multiples of 32. maskrcnn-benchmark truncates the resized sides where inputSize rounds
-// them, and resizes with PIL where toBgrTensor samples as OpenCV does: at most one pixel of
-// size, and no antialiasing when shrinking photos larger than the input.
-const SPEC = getModelSpec('resnet50-fpn');
-/** The zoo's file, as it lies in the model folder. */
-export const ZOO_MASKRCNN_FILE = basename(SPEC.ready[0].path);
-const INPUT_SIZE: InputSizeRule = {
-  shortSide: SPEC.input.shortSide,
-  maxLongSide: SPEC.input.maxSide,
-};
-const LAYOUT: TensorLayout = { meanBgr: SPEC.input.mean, padMultiple: SPEC.input.sizeDivisor };
+/** The zoo's Mask R-CNN in each opset the manifest knows (MaskRCNN-10, MaskRCNN-12). */
+export const ZOO_MODELS: readonly ModelSpec[] = Object.values(MODELS).filter(
+  (spec) => spec.format === 'onnx',
+);
+
+/** The file a zoo model's folder holds: `MaskRCNN-10.onnx`. */
+export const zooFile = (spec: ModelSpec) => basename(spec.ready[0].path);
+
 /** maskrcnn-benchmark's Masker threshold. */
 const MASK_THRESHOLD = 0.5;
 
@@ -47,38 +42,52 @@ export class ZooMaskRcnnDetector implements Detector {
   private constructor(
     private readonly graph: ZooMaskRcnnGraph,
     readonly description: ModelDescription,
+    private readonly sizeRule: InputSizeRule,
+    private readonly layout: TensorLayout,
   ) {}
 
   /**
-   * Loads the graph at `path` (a MaskRCNN-10.onnx).
+   * Loads the graph at `path`, the file of `spec` (one of ZOO_MODELS). The input settings are
+   * the manifest's, from the zoo's README: BGR minus the Detectron means, short side 800 (long
+   * side at most 1333), sides padded with zeros to multiples of 32. maskrcnn-benchmark
+   * truncates the resized sides where inputSize rounds them, and resizes with PIL where
+   * toBgrTensor samples as OpenCV does: at most one pixel of size, and no antialiasing when
+   * shrinking photos larger than the input.
    * @throws ModelLoadError, ExecutionProviderUnavailableError (see zoo-graph.ts, model.ts).
    */
-  static async load(path: string, opts: GraphOptions): Promise<ZooMaskRcnnDetector> {
+  static async load(
+    path: string,
+    spec: ModelSpec,
+    opts: GraphOptions,
+  ): Promise<ZooMaskRcnnDetector> {
     const graph = await ZooMaskRcnnGraph.load(path, opts);
-    const { upstream, sources } = SPEC;
-    return new ZooMaskRcnnDetector(graph, {
-      name: SPEC.name,
+    const { upstream, sources, input } = spec;
+    const sizeRule: InputSizeRule = { shortSide: input.shortSide, maxLongSide: input.maxSide };
+    const layout: TensorLayout = { meanBgr: input.mean, padMultiple: input.sizeDivisor };
+    const description: ModelDescription = {
+      name: spec.name,
       source:
         `ONNX Model Zoo ${upstream.repository}@${upstream.commit.slice(0, 7)} ` +
-        `${ZOO_MASKRCNN_FILE} (${sources[0].url}), maskrcnn-benchmark R-50-FPN`,
+        `${zooFile(spec)} (${sources[0].url}), maskrcnn-benchmark R-50-FPN`,
       classes: [...COCO_CLASS_NAMES],
-      inputSize: describeInputSize(INPUT_SIZE, LAYOUT.padMultiple),
+      inputSize: describeInputSize(sizeRule, layout.padMultiple),
       executionProvider: opts.executionProvider,
       threads: opts.threads,
-    });
+    };
+    return new ZooMaskRcnnDetector(graph, description, sizeRule, layout);
   }
 
   async detect(image: RgbImage): Promise<DetectionRun> {
     const started = performance.now();
-    const size = inputSize(image.width, image.height, INPUT_SIZE);
-    const tensor = toBgrTensor(image, size, LAYOUT);
+    const size = inputSize(image.width, image.height, this.sizeRule);
+    const tensor = toBgrTensor(image, size, this.layout);
     const preprocessed = performance.now();
     const outputs = await this.graph.run({
       data: tensor.data,
       dims: [3, tensor.height, tensor.width],
     });
     const ran = performance.now();
-    const found = toDetections(outputs, size, image, this.description.classes.length);
+    const found = toDetections(outputs, size, image, this.description);
     const done = performance.now();
 
     const { data, dims } = outputs.masks;
@@ -88,7 +97,7 @@ export class ZooMaskRcnnDetector implements Detector {
         const at = found.maskOf.get(d);
         if (at === undefined) {
           throw new RangeError(
-            `${SPEC.name} makes masks only for its own detections; ` +
+            `${this.description.name} makes masks only for its own detections; ` +
               `box [${d.box}] is not one of this run's`,
           );
         }
@@ -123,15 +132,16 @@ export class ZooMaskRcnnDetector implements Detector {
  * by its own ratio (original / resized side), as maskrcnn-benchmark's BoxList.resize does, and
  * boxes are clipped to the image: the graph sees only the padded tensor, so its boxes may reach
  * into the padding. `maskOf` gives each detection's map in the masks output.
- * @throws ModelRunError for a label outside 1..classCount.
+ * @throws ModelRunError for a label outside the model's class ids.
  */
 function toDetections(
   outputs: ZooMaskRcnnOutputs,
   size: InputSize,
   image: { width: number; height: number },
-  classCount: number,
+  model: Pick<ModelDescription, 'name' | 'classes'>,
 ): { detections: Detection[]; maskOf: Map<Detection, number> } {
   const { boxes, labels, scores } = outputs;
+  const classCount = model.classes.length;
   const sx = image.width / size.width;
   const sy = image.height / size.height;
   const box = new Float32Array(4);
@@ -140,7 +150,7 @@ function toDetections(
     const classId = labels.data[i];
     if (!Number.isInteger(classId) || classId < 1 || classId > classCount) {
       throw new ModelRunError(
-        `${SPEC.name} returned label ${classId}, not a class id 1..${classCount}`,
+        `${model.name} returned label ${classId}, not a class id 1..${classCount}`,
       );
     }
     const at = i * 4;

@@ -46,6 +46,8 @@ export interface FixtureOptions {
   labels?: number[];
   /** Renames the masks output (to make a graph that is not the zoo's). */
   masksName?: string;
+  /** Which of the zoo's files it stands in for: MaskRCNN-10.onnx (default) or MaskRCNN-12.onnx. */
+  opset?: 10 | 12;
 }
 
 const floats = (name: string, dims: number[], data: ArrayLike<number>) => ({
@@ -87,7 +89,7 @@ const value = (name: string, elemType: number, shape: (number | string)[]) => ({
   },
 });
 
-/** The graph as ONNX bytes (opset 10, as MaskRCNN-10's). */
+/** The graph as ONNX bytes, in the opset of the file it stands in for. */
 export function zooFixtureGraph(options: FixtureOptions = {}): Uint8Array {
   const masksName = options.masksName ?? NAMES.masks;
   const graph = {
@@ -127,15 +129,15 @@ export function zooFixtureGraph(options: FixtureOptions = {}): Uint8Array {
   };
   return onnx.ModelProto.encode({
     irVersion: 5,
-    opsetImport: [{ domain: '', version: 10 }],
+    opsetImport: [{ domain: '', version: options.opset ?? 10 }],
     producerName: 'maskrcnn-zmq tests',
     graph,
   }).finish();
 }
 
-/** A fresh temp folder holding the graph as MaskRCNN-10.onnx, as `ensureModel` lays it out. */
+/** A fresh temp folder holding the graph as MaskRCNN-10.onnx (or -12), as `ensureModel` lays it out. */
 export async function zooFixtureDir(options: FixtureOptions = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'zoo-maskrcnn-'));
-  await writeFile(join(dir, 'MaskRCNN-10.onnx'), zooFixtureGraph(options));
+  await writeFile(join(dir, `MaskRCNN-${options.opset ?? 10}.onnx`), zooFixtureGraph(options));
   return dir;
 }

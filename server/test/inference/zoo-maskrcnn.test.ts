@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { getModelSpec } from '@maskrcnn-zmq/models';
 import sharp from 'sharp';
 import { pasteMask } from '../../src/inference/masks.js';
 import { MaskRcnnPipeline } from '../../src/inference/pipeline.js';
@@ -170,6 +171,24 @@ describe('the ONNX Model Zoo Mask R-CNN through MaskRcnnPipeline', () => {
 
 describe('ZooMaskRcnnDetector', () => {
   const OPTS = { executionProvider: 'cpu', threads: 1 } as const;
+  const RESNET50_FPN = getModelSpec('resnet50-fpn');
+
+  test('runs a folder holding MaskRCNN-12.onnx as resnet50-fpn-12, as it runs MaskRCNN-10', async () => {
+    const dirs = [await zooFixtureDir({ opset: 10 }), await zooFixtureDir({ opset: 12 })];
+    const pipelines = await Promise.all(dirs.map((d) => MaskRcnnPipeline.load(d, OPTS)));
+    try {
+      const [ten, twelve] = pipelines.map((p) => p.describe());
+      assert.deepEqual([ten.name, twelve.name], ['resnet50-fpn', 'resnet50-fpn-12']);
+      assert.match(twelve.source, / MaskRCNN-12\.onnx \(https:.*\/model\/MaskRCNN-12\.onnx\)/);
+      const png = await uniformPng(301, 199);
+      const [a, b] = await Promise.all(pipelines.map((p) => p.run(png, ALL)));
+      assert.equal(a.instances.length, 3);
+      assert.deepEqual(b.instances, a.instances);
+    } finally {
+      await Promise.all(pipelines.map((p) => p.close()));
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true })));
+    }
+  });
 
   test('refuses a graph without the zoo’s names, saying which are missing', async () => {
     const dir = await zooFixtureDir({ masksName: 'mask_probs' });
@@ -185,7 +204,11 @@ describe('ZooMaskRcnnDetector', () => {
 
   test('fails a run whose labels are not class ids 1..80', async () => {
     const dir = await zooFixtureDir({ labels: [0, 17, 80] });
-    const detector = await ZooMaskRcnnDetector.load(join(dir, 'MaskRCNN-10.onnx'), OPTS);
+    const detector = await ZooMaskRcnnDetector.load(
+      join(dir, 'MaskRCNN-10.onnx'),
+      RESNET50_FPN,
+      OPTS,
+    );
     try {
       const image = { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) };
       await assert.rejects(detector.detect(image), {
@@ -200,7 +223,11 @@ describe('ZooMaskRcnnDetector', () => {
 
   test('makes masks only for its own detections', async () => {
     const dir = await zooFixtureDir();
-    const detector = await ZooMaskRcnnDetector.load(join(dir, 'MaskRCNN-10.onnx'), OPTS);
+    const detector = await ZooMaskRcnnDetector.load(
+      join(dir, 'MaskRCNN-10.onnx'),
+      RESNET50_FPN,
+      OPTS,
+    );
     try {
       const run = await detector.detect({
         width: 64,
