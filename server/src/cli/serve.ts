@@ -15,16 +15,18 @@ export function serveCommand(program: Command): void {
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
   modelOptions(command).action(async (options) => {
     const log = createLogger(options.logLevel);
-    const server = await VisionServer.start({
-      ...(await serverOptions(options, log)),
-      bind: options.bind,
-    });
+    // Listening before start logs "ready", so a signal sent on seeing it is always a clean stop.
+    let server: VisionServer | undefined;
     const stop = async (signal: string) => {
       log.info({ signal }, 'shutting down');
-      await server.close();
+      await server?.close();
       process.exit(0);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    server = await VisionServer.start({
+      ...(await serverOptions(options, log)),
+      bind: options.bind,
+    });
   });
 }

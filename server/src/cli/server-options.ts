@@ -18,7 +18,11 @@ const besideCheckout = (model: string) =>
 /** The options that choose and run the model, shared by `serve` and `eval`. */
 export function modelOptions(command: Command): Command {
   return command
-    .option('--model <name>', `model to serve: ${Object.keys(MODELS).join(' or ')}`, DEFAULT_MODEL)
+    .addOption(
+      new Option('--model <name>', 'model to serve')
+        .choices(Object.keys(MODELS))
+        .default(DEFAULT_MODEL),
+    )
     .option(
       '--model-dir <dir>',
       'use this folder of ready ONNX files instead of the cache (one holding MaskRCNN-10.onnx ' +
