@@ -38,6 +38,15 @@ describe('fetchFile', () => {
 
   const fetchInit = (dest = join(dir, 'model_init.pb'), url = `${server.baseUrl}/model_init.pb`) =>
     fetchFile({ url, dest, bytes: init.bytes, sha256: init.sha256, onProgress: silentProgress });
+  /** Fetches `url` as model.pb (the small file) and resolves with what it throws. */
+  const netFailure = (url: string, dest: string) =>
+    fetchFile({
+      url,
+      dest,
+      bytes: net.bytes,
+      sha256: net.sha256,
+      onProgress: silentProgress,
+    }).catch((e: unknown) => e);
 
   /** Asserts that a failed fetch left neither the file, nor its stamp, nor a part file. */
   async function assertNothingLeft(dest: string) {
@@ -130,13 +139,7 @@ describe('fetchFile', () => {
 
   test('a 404 is an http-status failure', async () => {
     const dest = join(dir, 'model.pb');
-    const error = await fetchFile({
-      url: `${server.baseUrl}/nowhere/model.pb`,
-      dest,
-      bytes: net.bytes,
-      sha256: net.sha256,
-      onProgress: silentProgress,
-    }).catch((e: unknown) => e);
+    const error = await netFailure(`${server.baseUrl}/nowhere/model.pb`, dest);
     assert.ok(error instanceof ModelFetchError);
     assert.equal(error.reason, 'http-status');
     assert.match(error.message, /HTTP 404 Not Found/);
@@ -176,13 +179,7 @@ describe('fetchFile', () => {
 
   test('a file of the wrong size is refused before it is hashed', async () => {
     const dest = join(dir, 'model.pb');
-    const error = await fetchFile({
-      url: `${server.baseUrl}/model_init.pb`,
-      dest,
-      bytes: net.bytes,
-      sha256: net.sha256,
-      onProgress: silentProgress,
-    }).catch((e: unknown) => e);
+    const error = await netFailure(`${server.baseUrl}/model_init.pb`, dest);
     assert.ok(error instanceof ModelFetchError);
     assert.equal(error.reason, 'size-mismatch');
     assert.match(error.message, /announces 3802460 bytes, expected 25424/);

@@ -104,12 +104,17 @@ const asBytes = (data: unknown): Uint8Array =>
 
 type Meta = Pick<MessageClass, 'datatype' | 'md5sum' | 'messageDefinition'>;
 
+/** rosnodejs's identity of a message type (its statics do not spread). */
+const identity = (meta: Meta): Meta => ({
+  datatype: () => meta.datatype(),
+  md5sum: () => meta.md5sum(),
+  messageDefinition: () => meta.messageDefinition(),
+});
+
 /** sensor_msgs/Image with `data` as a Buffer, given rosnodejs's class for its identity. */
 export function imageClass(meta: Meta): MessageClass {
   return {
-    datatype: () => meta.datatype(),
-    md5sum: () => meta.md5sum(),
-    messageDefinition: () => meta.messageDefinition(),
+    ...identity(meta),
     getMessageSize: (m) =>
       headerSize(m.header as RosHeader) +
       4 +
@@ -149,9 +154,7 @@ export function imageClass(meta: Meta): MessageClass {
 /** sensor_msgs/CompressedImage with `data` as a Buffer. */
 export function compressedImageClass(meta: Meta): MessageClass {
   return {
-    datatype: () => meta.datatype(),
-    md5sum: () => meta.md5sum(),
-    messageDefinition: () => meta.messageDefinition(),
+    ...identity(meta),
     getMessageSize: (m) =>
       headerSize(m.header as RosHeader) +
       4 +
