@@ -1,7 +1,8 @@
 /** The robot client's parts, for tests, benchmarks and other nodes that want the same loop. */
 
+export type { RosHeader } from './camera/image-wire.js';
 export { type RosNode, RosSetupError, startRosNode } from './camera/ros-node.js';
-export { type RawFrame, type RosHeader, subscribeCamera, toRawFrame } from './camera/subscribe.js';
+export { type RawFrame, subscribeCamera, toRawFrame } from './camera/subscribe.js';
 export {
   type Composite,
   type Display,

@@ -11,7 +11,13 @@
  *   Header:          uint32 seq, uint32 secs, uint32 nsecs, string frame_id
  *   string, T[]:     uint32 length (little-endian), then the bytes
  */
-import type { RosHeader } from './subscribe.js';
+
+/** The fields of a `std_msgs/Header`, carried from the camera frame to the composite. */
+export interface RosHeader {
+  seq: number;
+  stamp: { secs: number; nsecs: number };
+  frame_id: string;
+}
 
 /** What rosnodejs needs of a message class to publish or subscribe with it. */
 export interface MessageClass {

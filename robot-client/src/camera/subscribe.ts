@@ -1,11 +1,5 @@
+import type { RosHeader } from './image-wire.js';
 import type { RosMessage, RosNode, RosSubscription } from './ros-node.js';
-
-/** The fields of a `std_msgs/Header`, carried from the camera frame to the composite. */
-export interface RosHeader {
-  seq: number;
-  stamp: { secs: number; nsecs: number };
-  frame_id: string;
-}
 
 /** One camera frame as it arrived: the pixels are not touched until the loop takes the frame. */
 export interface RawFrame {
