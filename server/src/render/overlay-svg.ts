@@ -28,28 +28,32 @@ export function overlaySvg(width: number, height: number, instances: readonly In
     bounds.x2 = Math.max(bounds.x2, x2);
     bounds.y2 = Math.max(bounds.y2, y2);
   };
+  const capH = Math.round(fontSize * 1.35);
+  const captions = placeCaptions(
+    instances.map(({ box, label, score }) => {
+      const text = `${label} ${score.toFixed(2)}`;
+      return { box, text, width: Math.ceil(text.length * EM_PER_CHAR * fontSize) + 2 * stroke + 4 };
+    }),
+    capH,
+    width,
+    height,
+  );
   const parts: string[] = [];
   for (let i = instances.length - 1; i >= 0; i--) {
-    const { box, label, score } = instances[i];
     const colour = instanceColour(i);
-    const [x1, y1, x2, y2] = box;
+    const [x1, y1, x2, y2] = instances[i].box;
     parts.push(
       `<rect x="${fmt(x1)}" y="${fmt(y1)}" width="${fmt(x2 - x1 + 1)}" height="${fmt(y2 - y1 + 1)}" ` +
         `fill="none" stroke="${css(colour)}" stroke-width="${stroke}"/>`,
     );
     cover(x1 - stroke, y1 - stroke, x2 + 1 + stroke, y2 + 1 + stroke);
-    const text = `${label} ${score.toFixed(2)}`;
-    const capW = Math.ceil(text.length * EM_PER_CHAR * fontSize) + 2 * stroke + 4;
-    const capH = Math.round(fontSize * 1.35);
-    // Above the box where there is room, else just inside its top edge; never off the image.
-    const capX = Math.max(0, Math.min(Math.round(x1), width - capW));
-    const capY = y1 >= capH ? Math.round(y1) - capH : Math.round(y1);
+    const { x, y, w, text } = captions[i];
     parts.push(
-      `<rect x="${capX}" y="${capY}" width="${capW}" height="${capH}" fill="${css(colour)}"/>` +
-        `<text x="${capX + stroke + 2}" y="${capY + Math.round(fontSize * 1.05)}" ` +
+      `<rect x="${x}" y="${y}" width="${w}" height="${capH}" fill="${css(colour)}"/>` +
+        `<text x="${x + stroke + 2}" y="${y + Math.round(fontSize * 1.05)}" ` +
         `fill="${css(textColourOn(colour))}">${escapeXml(text)}</text>`,
     );
-    cover(capX, capY, capX + capW, capY + capH);
+    cover(x, y, x + w, y + capH);
   }
   const left = Math.max(0, Math.floor(bounds.x1));
   const top = Math.max(0, Math.floor(bounds.y1));
@@ -60,6 +64,44 @@ export function overlaySvg(width: number, height: number, instances: readonly In
     `height="${Math.max(1, bottom - top)}" font-family="DejaVu Sans" font-size="${fontSize}">` +
     `<g transform="translate(${-left} ${-top})">${parts.join('')}</g></svg>`;
   return { svg, left, top };
+}
+
+interface Caption {
+  x: number;
+  y: number;
+  w: number;
+  text: string;
+}
+
+/**
+ * Where each caption goes, best instance first so that it gets the best place: above its box
+ * where there is room, else just inside the top edge; a place that would cover a better
+ * instance's caption moves down the box a caption's height at a time, and where the box has
+ * no free place left the first one is kept. Never off the image.
+ */
+export function placeCaptions(
+  wanted: readonly { box: readonly number[]; text: string; width: number }[],
+  capH: number,
+  width: number,
+  height: number,
+): Caption[] {
+  const placed: Caption[] = [];
+  const overlaps = (a: Caption) =>
+    placed.some((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + capH && b.y < a.y + capH);
+  for (const { box, text, width: w } of wanted) {
+    const [x1, y1, , y2] = box;
+    const x = Math.max(0, Math.min(Math.round(x1), width - w));
+    const first = y1 >= capH ? Math.round(y1) - capH : Math.round(y1);
+    const lowest = Math.min(Math.round(y2) - capH, height - capH);
+    const preferred: Caption = { x, y: Math.max(0, Math.min(first, height - capH)), w, text };
+    let caption = preferred;
+    for (let y = Math.round(y1); overlaps(caption) && y <= lowest; y += capH) {
+      caption = { ...preferred, y };
+    }
+    if (overlaps(caption)) caption = preferred;
+    placed.push(caption);
+  }
+  return placed;
 }
 
 /** Escapes the five XML special characters, so any label is safe inside the SVG. */

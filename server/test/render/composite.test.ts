@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Instance, RgbImage } from '../../src/inference/types.js';
 import { renderComposite } from '../../src/render/composite.js';
-import { escapeXml } from '../../src/render/overlay-svg.js';
+import { escapeXml, placeCaptions } from '../../src/render/overlay-svg.js';
 import { instanceColour } from '../../src/render/palette.js';
 
 const GREY = 120;
@@ -94,5 +94,49 @@ describe('escapeXml', () => {
   test('escapes the five XML special characters', () => {
     assert.equal(escapeXml(`a<b>&"c'`), 'a&#60;b&#62;&#38;&#34;c&#39;');
     assert.equal(escapeXml('teddy bear 0.97'), 'teddy bear 0.97');
+  });
+});
+
+describe('placeCaptions', () => {
+  const CAP_H = 17;
+  const caption = (box: number[], text = 'cup 0.90') => ({ box, text, width: 70 });
+
+  test('puts a caption above its box, or inside the top edge where there is no room above', () => {
+    const [above, inside] = placeCaptions(
+      [caption([100, 100, 300, 300]), caption([400, 5, 600, 300])],
+      CAP_H,
+      640,
+      480,
+    );
+    assert.deepEqual([above.x, above.y], [100, 100 - CAP_H]);
+    assert.deepEqual([inside.x, inside.y], [400, 5]);
+  });
+
+  test("moves a caption down its box rather than cover a better instance's caption", () => {
+    const [best, next] = placeCaptions(
+      [caption([100, 100, 300, 300]), caption([120, 104, 250, 280])],
+      CAP_H,
+      640,
+      480,
+    );
+    assert.equal(best.y, 100 - CAP_H);
+    assert.equal(next.y, 104, 'just inside its top edge, clear of the caption above');
+    const [, , third] = placeCaptions(
+      [caption([100, 100, 300, 300]), caption([120, 104, 250, 280]), caption([110, 100, 260, 290])],
+      CAP_H,
+      640,
+      480,
+    );
+    assert.equal(third.y, 100 + 2 * CAP_H, 'below both, a caption height at a time');
+  });
+
+  test('keeps the preferred place when the box has no free one', () => {
+    const [, squeezed] = placeCaptions(
+      [caption([100, 100, 300, 300]), caption([110, 90, 200, 100])],
+      CAP_H,
+      640,
+      480,
+    );
+    assert.equal(squeezed.y, 90 - CAP_H);
   });
 });
