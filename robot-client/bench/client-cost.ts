@@ -22,6 +22,7 @@ import { imageClass } from '../src/camera/image-wire.js';
 import { type RawFrame, toRawFrame } from '../src/camera/subscribe.js';
 import { encodeJpeg } from '../src/encode/jpeg.js';
 import { packPixels } from '../src/encode/pixels.js';
+import { swapRedBlue } from '../src/encode/swizzle.js';
 import { encodeFrame } from '../src/loop.js';
 import { LoggedProcess } from '../test/helpers/processes.js';
 import {
@@ -61,7 +62,7 @@ async function cameraFrame(): Promise<RawFrame> {
     .resize(WIDTH, HEIGHT, { fit: 'fill' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  for (let i = 0; i < data.length; i += 3) [data[i], data[i + 2]] = [data[i + 2], data[i]];
+  swapRedBlue(data);
   const header = { seq: 0, stamp: { secs: 0, nsecs: 0 }, frame_id: 'right_hand_camera' };
   return toRawFrame({
     header,

@@ -20,8 +20,7 @@ import { toDetectedInstances } from '../src/coco/results.js';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
 import { renderComposite } from '../src/render/composite.js';
-import { VisionServer } from '../src/server.js';
-import { COCO_DIR, MODEL_DIR } from '../test/helpers.js';
+import { COCO_DIR, MODEL_DIR, startServer } from '../test/helpers.js';
 import { Stats } from './stats.js';
 
 const { values } = parseArgs({
@@ -70,22 +69,17 @@ console.log(
 );
 
 /** A real server over tcp loopback with `workers` inference workers of `workerThreads` each. */
-const startServer = (workers: number, workerThreads: number) =>
-  VisionServer.start({
-    bind: 'tcp://127.0.0.1:0',
-    modelDir: MODEL_DIR,
+const startBenchServer = (workers: number, workerThreads: number) =>
+  startServer({
     executionProvider,
     threads: workerThreads,
     workers,
     queueLimit: 64,
-    heartbeatMs: 5000,
-    maxInputPixels: 50_000_000,
-    maxMessageBytes: 64 << 20,
     log: pino({ level: 'warn' }),
   });
 
 // 2. getMask in-process vs through the server, alternating on the same photos.
-const server = await startServer(1, threads);
+const server = await startBenchServer(1, threads);
 const client = new VisionClient({ endpoint: server.endpoint, timeoutMs: 60_000 });
 const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
 const inProcess = new Stats();
@@ -123,7 +117,7 @@ for (const [workers, workerThreads] of [
   [1, threads],
   [threads, 1],
 ]) {
-  const layout = await startServer(workers, workerThreads);
+  const layout = await startBenchServer(workers, workerThreads);
   for (const clients of [1, 4]) {
     const callers = Array.from(
       { length: clients },
