@@ -103,8 +103,10 @@ class Writer {
   }
 }
 
-const headerSize = (header: RosHeader | undefined) =>
-  16 + Buffer.byteLength(header?.frame_id ?? '');
+/** Wire sizes, field by field as Writer writes them. */
+const stringSize = (value: string) => 4 + Buffer.byteLength(value);
+const bytesSize = (value: Uint8Array) => 4 + value.length;
+const headerSize = (header: RosHeader | undefined) => 12 + stringSize(header?.frame_id ?? '');
 const asBytes = (data: unknown): Uint8Array =>
   data instanceof Uint8Array ? data : Uint8Array.from(data as number[]);
 
@@ -123,14 +125,11 @@ export function imageClass(meta: Meta): MessageClass {
     ...identity(meta),
     getMessageSize: (m) =>
       headerSize(m.header as RosHeader) +
-      4 +
-      4 +
-      4 +
-      Buffer.byteLength(String(m.encoding ?? '')) +
-      1 +
-      4 +
-      4 +
-      asBytes(m.data).length,
+      8 + // height, width
+      stringSize(String(m.encoding ?? '')) +
+      1 + // is_bigendian
+      4 + // step
+      bytesSize(asBytes(m.data)),
     serialize(m, buffer, offset) {
       const w = new Writer(buffer, offset);
       w.header(m.header as RosHeader);
@@ -163,10 +162,8 @@ export function compressedImageClass(meta: Meta): MessageClass {
     ...identity(meta),
     getMessageSize: (m) =>
       headerSize(m.header as RosHeader) +
-      4 +
-      Buffer.byteLength(String(m.format ?? '')) +
-      4 +
-      asBytes(m.data).length,
+      stringSize(String(m.format ?? '')) +
+      bytesSize(asBytes(m.data)),
     serialize(m, buffer, offset) {
       const w = new Writer(buffer, offset);
       w.header(m.header as RosHeader);

@@ -2,8 +2,8 @@
  * The seam between the pipeline and a particular Mask R-CNN: a detector takes decoded RGB and
  * returns detections in original-image pixels, then masks for whichever of them the caller
  * keeps. MaskRCNN2GO (three graphs, proposals in JS) implements it in maskrcnn2go.ts; the ONNX
- * Model Zoo's one-graph MaskRCNN-10 in zoo-maskrcnn.ts. load-detector.ts picks one by what the
- * model folder holds.
+ * Model Zoo's one-graph MaskRCNN-10 and -12 in zoo-maskrcnn.ts. load-detector.ts picks one by
+ * what the model folder holds.
  */
 import type { ModelInfo } from '@maskrcnn-zmq/shared';
 import type { Detection } from './postprocess.js';

@@ -28,7 +28,7 @@ export class MaskRcnnPipeline {
 
   /**
    * Loads the model in `modelDir`: the ONNX Model Zoo's Mask R-CNN where the folder holds
-   * MaskRCNN-10.onnx, else MaskRCNN2GO's ONNX folder (see load-detector.ts).
+   * MaskRCNN-10.onnx or MaskRCNN-12.onnx, else MaskRCNN2GO's ONNX folder (see load-detector.ts).
    * @throws RangeError for a non-positive-integer `threads` or `maxInputPixels`.
    * @throws ModelLoadError, ExecutionProviderUnavailableError from the model.
    */

@@ -1,5 +1,5 @@
 /**
- * The ONNX Model Zoo's Mask R-CNN (MaskRCNN-10.onnx, maskrcnn-benchmark R-50-FPN exported
+ * The ONNX Model Zoo's Mask R-CNN (MaskRCNN-10.onnx or -12, maskrcnn-benchmark R-50-FPN exported
  * whole): one graph from a BGR image to detections with their 28×28 masks, opened through
  * model.ts's OnnxGraph.
  */
@@ -7,7 +7,7 @@ import { ModelLoadError, ModelRunError } from './errors.js';
 import { type FloatTensor, type GraphOptions, OnnxGraph } from './model.js';
 
 /**
- * The names in the ONNX Model Zoo's MaskRCNN-10.onnx. Its README
+ * The names in the ONNX Model Zoo's MaskRCNN-10.onnx (MaskRCNN-12.onnx uses the same). Its README
  * (onnx/models, validated/vision/object_detection_segmentation/mask-rcnn/README.md) gives the
  * input as one `3×height×width` image and the four outputs in order, boxes `nbox×4`, labels
  * `nbox`, scores `nbox`, masks `nbox×1×28×28`, but not their names: the export left them

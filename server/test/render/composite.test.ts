@@ -99,44 +99,31 @@ describe('escapeXml', () => {
 
 describe('placeCaptions', () => {
   const CAP_H = 17;
-  const caption = (box: number[], text = 'cup 0.90') => ({ box, text, width: 70 });
-
-  test('puts a caption above its box, or inside the top edge where there is no room above', () => {
-    const [above, inside] = placeCaptions(
-      [caption([100, 100, 300, 300]), caption([400, 5, 600, 300])],
+  /** Captions 70 px wide for these boxes, best first, on a 640×480 frame. */
+  const place = (...boxes: number[][]) =>
+    placeCaptions(
+      boxes.map((box) => ({ box, text: 'cup 0.90', width: 70 })),
       CAP_H,
       640,
       480,
     );
+
+  test('puts a caption above its box, or inside the top edge where there is no room above', () => {
+    const [above, inside] = place([100, 100, 300, 300], [400, 5, 600, 300]);
     assert.deepEqual([above.x, above.y], [100, 100 - CAP_H]);
     assert.deepEqual([inside.x, inside.y], [400, 5]);
   });
 
   test("moves a caption down its box rather than cover a better instance's caption", () => {
-    const [best, next] = placeCaptions(
-      [caption([100, 100, 300, 300]), caption([120, 104, 250, 280])],
-      CAP_H,
-      640,
-      480,
-    );
+    const [best, next] = place([100, 100, 300, 300], [120, 104, 250, 280]);
     assert.equal(best.y, 100 - CAP_H);
     assert.equal(next.y, 104, 'just inside its top edge, clear of the caption above');
-    const [, , third] = placeCaptions(
-      [caption([100, 100, 300, 300]), caption([120, 104, 250, 280]), caption([110, 100, 260, 290])],
-      CAP_H,
-      640,
-      480,
-    );
+    const [, , third] = place([100, 100, 300, 300], [120, 104, 250, 280], [110, 100, 260, 290]);
     assert.equal(third.y, 100 + 2 * CAP_H, 'below both, a caption height at a time');
   });
 
   test('keeps the preferred place when the box has no free one', () => {
-    const [, squeezed] = placeCaptions(
-      [caption([100, 100, 300, 300]), caption([110, 90, 200, 100])],
-      CAP_H,
-      640,
-      480,
-    );
+    const [, squeezed] = place([100, 100, 300, 300], [110, 90, 200, 100]);
     assert.equal(squeezed.y, 90 - CAP_H);
   });
 });
