@@ -6,7 +6,7 @@
 
 /** No model of that name is in the manifest. */
 export class UnknownModelError extends Error {
-  override name = 'UnknownModelError';
+  override name = 'UnknownModel';
   constructor(
     readonly model: string,
     readonly known: readonly string[],
@@ -34,7 +34,7 @@ export type FetchFailure =
  * user on a machine without internet access can put the file there by hand.
  */
 export class ModelFetchError extends Error {
-  override name = 'ModelFetchError';
+  override name = 'ModelFetch';
   constructor(
     readonly reason: FetchFailure,
     readonly url: string,
@@ -56,7 +56,7 @@ export class ModelFetchError extends Error {
 
 /** A file that was put in place by hand (or seeded) does not match the manifest. */
 export class ModelChecksumError extends Error {
-  override name = 'ModelChecksumError';
+  override name = 'ModelChecksum';
   constructor(
     readonly path: string,
     readonly expected: { bytes: number | null; sha256: string | null },
@@ -76,7 +76,7 @@ export class ModelChecksumError extends Error {
  * (the ready, converted files) where there is one.
  */
 export class ModelMissingError extends Error {
-  override name = 'ModelMissingError';
+  override name = 'ModelMissing';
   constructor(
     readonly model: string,
     /** Each missing file: where it goes and where it comes from. */
@@ -90,5 +90,5 @@ export class ModelMissingError extends Error {
 
 /** The Caffe2 net does not have the shape the converter expects; the message names the op. */
 export class ConversionError extends Error {
-  override name = 'ConversionError';
+  override name = 'Conversion';
 }

@@ -16,10 +16,9 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import { pino } from 'pino';
-import { toDetectedInstances } from '../src/coco/results.js';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
-import { renderComposite } from '../src/render/composite.js';
+import { runJob } from '../src/jobs/run-job.js';
 import { COCO_DIR, MODEL_DIR, startServer } from '../test/helpers.js';
 import { Stats } from './stats.js';
 
@@ -53,11 +52,14 @@ await pipeline.warmUp();
 // 1. The eval workload, in-process.
 const evalOptions: InferenceOptions = { scoreThreshold: 0, maxDetections: 100, masks: true };
 const evalStats = new Stats();
+const MAX_PIXELS = 50_000_000;
 for (const image of all) {
-  const started = performance.now();
-  const result = await pipeline.run(image, evalOptions);
-  toDetectedInstances(result.instances, result.image.height, result.image.width);
-  evalStats.add({ ...result.timingsMs, total: performance.now() - started });
+  const output = await runJob(
+    pipeline,
+    { type: 'detect', image, inference: evalOptions },
+    MAX_PIXELS,
+  );
+  if (output.type === 'detect') evalStats.add(output.result.timingsMs);
 }
 console.log(
   `\n1. in-process pipeline, JPEG bytes → all detections with mask RLEs, ${all.length} coco128 photos`,
@@ -85,13 +87,14 @@ const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 1
 const inProcess = new Stats();
 const roundTrip = new Stats();
 for (const image of [...vga, ...vga]) {
-  let started = performance.now();
-  const result = await pipeline.run(image, getMaskOptions);
-  const encodeStarted = performance.now();
-  await renderComposite(result.image, result.instances, { format: 'jpeg', quality: 85 });
-  const done = performance.now();
-  inProcess.add({ ...result.timingsMs, render: done - encodeStarted, total: done - started });
-  started = performance.now();
+  const output = await runJob(
+    pipeline,
+    { type: 'getMask', image, inference: getMaskOptions, output: { format: 'jpeg', quality: 85 } },
+    MAX_PIXELS,
+  );
+  if (output.type === 'getMask')
+    inProcess.add({ ...output.timingsMs, render: output.timingsMs.encode });
+  const started = performance.now();
   await client.getMask(image);
   roundTrip.add({ total: performance.now() - started });
 }

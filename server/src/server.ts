@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
-import type { WorkerConfig } from './inference/jobs.js';
-import { WorkerPool } from './inference/worker-pool.js';
+import { Counters } from './counters.js';
+import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
 import { info } from './methods/info.js';
@@ -12,27 +12,30 @@ import { RpcRouter } from './rpc/router.js';
 export const SERVER_NAME = 'maskrcnn-zmq';
 export const DEFAULT_PORT = 38282;
 
-export interface ServerOptions extends WorkerConfig {
+export interface ServerOptions extends JobPoolOptions {
   /** ZeroMQ endpoint; `tcp://0.0.0.0:38282` to serve other machines. */
   bind: string;
-  /** Inference workers (threads), each with its own model copy. */
-  workers: number;
-  /** Requests that may wait for a worker before callers get `Overloaded`. */
-  queueLimit: number;
   heartbeatMs: number;
+  /** The largest request accepted, in bytes. */
   maxMessageBytes: number;
   log: Logger;
 }
+
+/** How long replies already made get to leave when the server closes. */
+const FLUSH_MS = 1000;
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 );
 
-/** The Mask R-CNN service: a zerorpc ROUTER in front of a pool of inference workers. */
+/** The Mask R-CNN service: a zerorpc ROUTER in front of a pool of inference worker processes. */
 export class VisionServer {
+  private stopping: Promise<void> | undefined;
+
   private constructor(
     private readonly router: RpcRouter,
-    private readonly pool: WorkerPool,
+    private readonly pool: JobPool,
+    private readonly log: Logger,
   ) {}
 
   /**
@@ -42,7 +45,8 @@ export class VisionServer {
   static async start(options: ServerOptions): Promise<VisionServer> {
     const { log } = options;
     const loading = performance.now();
-    const pool = await WorkerPool.start(options, log);
+    const counters = new Counters();
+    const pool = await JobPool.start(options, log, counters);
     log.info(
       { model: pool.model.name, ms: Math.round(performance.now() - loading) },
       'model loaded and warmed up',
@@ -58,21 +62,24 @@ export class VisionServer {
       queue: pool.stats(),
       heartbeatMs: options.heartbeatMs,
       maxInputPixels: options.maxInputPixels,
+      maxMessageBytes: options.maxMessageBytes,
+      counters: counters.snapshot(),
     });
     const dispatcher = new Dispatcher(SERVER_NAME, [
       getMask(pool),
       detect(pool),
       info(describeServer),
     ]);
-    const router = new RpcRouter(dispatcher, options);
+    let router: RpcRouter;
     try {
-      await router.listen();
+      router = await RpcRouter.listen(dispatcher, { ...options, counters });
     } catch (error) {
-      await pool.close();
+      pool.close();
       throw error;
     }
-    log.info({ endpoint: router.endpoint, ...describeServer(), model: pool.model.name }, 'ready');
-    return new VisionServer(router, pool);
+    const { counters: _, ...described } = describeServer();
+    log.info({ endpoint: router.endpoint, ...described, model: pool.model.name }, 'ready');
+    return new VisionServer(router, pool, log);
   }
 
   /** The bound endpoint. */
@@ -80,8 +87,25 @@ export class VisionServer {
     return this.router.endpoint;
   }
 
+  /**
+   * Stops cleanly: new calls get `ShuttingDown`, waiting calls get `ShuttingDown` at once,
+   * running calls get up to `graceMs` to finish (and `ShuttingDown` after it), then the replies
+   * are flushed and the workers stopped. Calling it again returns the same promise.
+   */
+  shutdown(graceMs: number): Promise<void> {
+    this.stopping ??= (async () => {
+      this.router.refuseNewCalls();
+      await this.pool.drain(graceMs);
+      await this.router.close(FLUSH_MS);
+      this.pool.close();
+      this.log.info('stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Stops at once: open calls are abandoned unanswered. For tests and failed starts. */
   async close(): Promise<void> {
-    this.router.close();
-    await this.pool.close();
+    await this.router.close();
+    this.pool.close();
   }
 }

@@ -6,16 +6,21 @@ export * from './protocol/errors.js';
 export {
   decodeEvent,
   describe,
+  type EventHeader,
   encodeEvent,
   idKey,
   type MessageId,
   newMessageId,
+  type ReadEvent,
+  readEvent,
   requestHeader,
   responseHeader,
+  type UnreadableReason,
   type ZerorpcEvent,
 } from './protocol/events.js';
 export { parseRouted, type RoutedMessage, routedFrames } from './protocol/frames.js';
 export { Heartbeat, type HeartbeatPeer } from './protocol/heartbeat.js';
+export { MsgpackLimitError, type MsgpackLimits } from './protocol/msgpack-limits.js';
 export { BUILTIN, DEFAULT_HEARTBEAT_MS, EVENT, PROTOCOL_VERSION } from './protocol/words.js';
-export { SerialSender } from './transport/serial-sender.js';
+export { DealerSocket, RouterSocket, type RouterSocketOptions } from './transport/sockets.js';
 export * from './types.js';

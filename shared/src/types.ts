@@ -10,6 +10,8 @@ export interface GetMaskOptions {
   format?: 'jpeg' | 'png';
   /** JPEG quality 1..100 (default 85). */
   quality?: number;
+  /** Drop the call if no reply can reach the caller within this many ms (the header's `timeout_ms` does the same). */
+  timeoutMs?: number;
 }
 
 /** Options of `detect(image, options)`; every key optional. */
@@ -22,6 +24,8 @@ export interface DetectOptions {
   masks?: boolean;
   /** Keep only these COCO class names. */
   classes?: string[];
+  /** Drop the call if no reply can reach the caller within this many ms (the header's `timeout_ms` does the same). */
+  timeoutMs?: number;
 }
 
 /** A COCO compressed RLE in original-image pixels; runs go down columns, as pycocotools has it. */
@@ -65,6 +69,30 @@ export interface ModelInfo {
   inputSize: string;
 }
 
+/** Calls waiting for a worker and running on one, and the limits on the wait. */
+export interface QueueInfo {
+  /** Calls that may wait in all; one more is refused with `Overloaded`. */
+  limit: number;
+  /** Calls one peer (one socket) may have waiting. */
+  perPeerLimit: number;
+  /** The longest a call waits for a worker before it fails with `DeadlineExceeded`. */
+  maxWaitMs: number;
+  waiting: number;
+  running: number;
+}
+
+/** What happened to calls and messages since the server started, by outcome. */
+export interface ServerCounters {
+  /** Messages dropped without a reply (nothing in them to reply to), by reason. */
+  dropped: Record<string, number>;
+  /** Calls answered with an error, by error name. */
+  errors: Record<string, number>;
+  /** Calls whose caller stopped beating, or whose deadline passed, before their work finished. */
+  abandoned: { lostCaller: number; deadline: number };
+  /** Inference workers replaced after they crashed or overran `--job-timeout-ms`. */
+  workerRestarts: number;
+}
+
 export interface ServerInfo {
   name: string;
   version: string;
@@ -72,7 +100,10 @@ export interface ServerInfo {
   executionProvider: string;
   threads: number;
   workers: number;
-  queue: { limit: number; waiting: number; running: number };
+  queue: QueueInfo;
   heartbeatMs: number;
   maxInputPixels: number;
+  /** The largest request accepted, in bytes; ZeroMQ drops the connection of a sender over it. */
+  maxMessageBytes: number;
+  counters: ServerCounters;
 }

@@ -114,7 +114,7 @@ describe('fetchFile', () => {
     const dest = join(dir, 'model_init.pb');
     const error = await fetchInit(dest).catch((e: unknown) => e);
     assert.ok(error instanceof ModelFetchError);
-    assert.equal(error.name, 'ModelFetchError');
+    assert.equal(error.name, 'ModelFetch');
     assert.equal(error.reason, 'checksum-mismatch');
     assert.equal(error.manualPath, dest);
     assert.match(error.message, new RegExp(`could not fetch ${server.baseUrl}/model_init.pb: `));

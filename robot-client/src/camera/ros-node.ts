@@ -56,7 +56,7 @@ interface Rosnodejs {
 
 /** ROS is not set up as the node needs; the message says what to install or set. */
 export class RosSetupError extends Error {
-  override name = 'RosSetupError';
+  override name = 'RosSetup';
 }
 
 function loadSensorMsgs(rosnodejs: Rosnodejs): Record<string, MessageClass> {

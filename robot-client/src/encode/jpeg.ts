@@ -6,7 +6,7 @@ sharp.cache(false);
 
 /** Wraps a libvips failure, keeping it as `cause`. */
 export class JpegEncodeError extends Error {
-  override name = 'JpegEncodeError';
+  override name = 'JpegEncode';
 }
 
 /**

@@ -34,7 +34,7 @@ test('jpeg: decodeJpeg gives back packed RGB of the composite', async () => {
 
 test('jpeg: bytes that are no JPEG fail with a named error keeping the cause', async () => {
   await assert.rejects(decodeJpeg(Buffer.from('not a jpeg')), (error: Error) => {
-    assert.equal(error.name, 'JpegEncodeError');
+    assert.equal(error.name, 'JpegEncode');
     assert.equal(error.message, 'JPEG decoding of a 10-byte composite failed');
     assert.ok(error.cause instanceof Error);
     return true;

@@ -3,11 +3,10 @@ import {
   EVENT,
   encodeEvent,
   parseRouted,
+  RouterSocket,
   responseHeader,
   routedFrames,
-  SerialSender,
 } from '@maskrcnn-zmq/shared';
-import { Router } from 'zeromq';
 
 export interface StandInServer {
   endpoint: string;
@@ -23,7 +22,8 @@ export interface StandInServer {
 /**
  * A zerorpc server stood in by a real ROUTER socket, for tests of the client's behaviour that
  * the real server cannot be made to show on demand (slow, silent). Each getMask call is
- * answered `OK [answer(image)]` after `delayMs`, or never when `answer` returns undefined.
+ * answered `OK [answer(image)]` after `delayMs`, or never when `answer` returns undefined;
+ * `info()`, which a client asks once for the request limit, is answered at once.
  *
  *   client DEALER                 stand-in ROUTER
  *   [ '', {id}, 'getMask', [jpeg, opts] ] ──►   waits delayMs
@@ -34,47 +34,49 @@ export async function startStandInServer(
   answer: (image: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>,
   options: { delayMs?: number; endpoint?: string } = {},
 ): Promise<StandInServer> {
-  const router = new Router({ linger: 0 });
-  await router.bind(options.endpoint ?? 'tcp://127.0.0.1:*');
-  const sender = new SerialSender(
-    (frames) => router.send(frames),
-    () => {},
-  );
+  const router = await RouterSocket.listen(options.endpoint ?? 'tcp://127.0.0.1:*', {
+    maxFrameBytes: 64 << 20,
+    highWaterMark: 1000,
+    onSendError: () => {},
+  });
   let open = 0;
   const server: StandInServer = {
-    endpoint: router.lastEndpoint as string,
+    endpoint: router.endpoint,
     calls: 0,
     maxOpen: 0,
     lastImage: undefined,
-    close: () => router.close(),
+    close: () => void router.close(),
   };
+  const reply = (identity: Buffer[], id: Uint8Array | string, result: unknown) =>
+    router.send(
+      routedFrames(
+        identity,
+        encodeEvent({ header: responseHeader(id), name: EVENT.ok, args: [result] }),
+      ),
+    );
 
   const handle = async (identity: Buffer[], id: Uint8Array | string, image: Uint8Array) => {
     open++;
     server.maxOpen = Math.max(server.maxOpen, open);
     try {
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
-      const reply = await answer(image);
-      if (reply === undefined || router.closed) return;
-      const event = { header: responseHeader(id), name: EVENT.ok, args: [reply] };
-      await sender.send(routedFrames(identity, encodeEvent(event)));
+      const composite = await answer(image);
+      if (composite === undefined || router.closed) return;
+      await reply(identity, id, composite);
     } finally {
       open--;
     }
   };
 
   void (async () => {
-    try {
-      for await (const frames of router) {
-        const { identity, payload } = parseRouted(frames);
-        const event = decodeEvent(payload);
-        if (event.name !== 'getMask') continue;
-        server.calls++;
-        server.lastImage = (event.args as [Uint8Array])[0];
-        void handle(identity, event.header.message_id, server.lastImage);
-      }
-    } catch (error) {
-      if (!router.closed) throw error;
+    for await (const frames of router.messages()) {
+      const { identity, payload } = parseRouted(frames);
+      const event = decodeEvent(payload);
+      if (event.name === 'info') void reply(identity, event.header.message_id, {});
+      if (event.name !== 'getMask') continue;
+      server.calls++;
+      server.lastImage = (event.args as [Uint8Array])[0];
+      void handle(identity, event.header.message_id, server.lastImage);
     }
   })();
   return server;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../log.js';
 import { DEFAULT_PORT, VisionServer } from '../server.js';
+import { integer } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
 export function serveCommand(program: Command): void {
@@ -12,18 +13,30 @@ export function serveCommand(program: Command): void {
       'ZeroMQ endpoint to bind; tcp://0.0.0.0:38282 serves other machines',
       `tcp://127.0.0.1:${DEFAULT_PORT}`,
     )
+    .option(
+      '--shutdown-grace-ms <ms>',
+      'on SIGTERM/SIGINT, how long running calls get to finish',
+      integer,
+      10_000,
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
   modelOptions(command).action(async (options) => {
     const log = createLogger(options.logLevel);
     // Listening before start logs "ready", so a signal sent on seeing it is always a clean stop.
     let server: VisionServer | undefined;
+    let stopping = false;
     const stop = async (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      await server?.close();
+      if (stopping) {
+        log.warn({ signal }, 'second signal: stopping now, without waiting for running calls');
+        process.exit(1);
+      }
+      stopping = true;
+      log.info({ signal, graceMs: options.shutdownGraceMs }, 'shutting down');
+      await server?.shutdown(options.shutdownGraceMs);
       process.exit(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     server = await VisionServer.start({
       ...(await serverOptions(options, log)),
       bind: options.bind,

@@ -40,8 +40,22 @@ export function modelOptions(command: Command): Command {
         .default('cpu'),
     )
     .option('--threads <n>', 'onnxruntime threads per worker', integer, availableParallelism())
-    .option('--workers <n>', 'inference worker threads, each with its own model copy', integer, 1)
+    .option('--workers <n>', 'inference worker processes, each with its own model copy', integer, 1)
     .option('--queue <n>', 'requests that may wait before callers get Overloaded', integer, 16)
+    .option('--peer-queue <n>', 'requests one connection may have waiting', integer, 4)
+    .option(
+      '--max-wait-ms <ms>',
+      'longest a request waits for a worker before DeadlineExceeded',
+      integer,
+      10_000,
+    )
+    .option(
+      '--job-timeout-ms <ms>',
+      'a job running longer is abandoned and its worker replaced',
+      integer,
+      60_000,
+    )
+    .option('--worker-heap-mb <n>', 'JavaScript heap of each worker process, in MiB', integer, 2048)
     .option(
       '--heartbeat-ms <ms>',
       'zerorpc heartbeat interval (clients must use the same)',
@@ -63,6 +77,10 @@ export interface ModelFlags {
   threads: number;
   workers: number;
   queue: number;
+  peerQueue: number;
+  maxWaitMs: number;
+  jobTimeoutMs: number;
+  workerHeapMb: number;
   heartbeatMs: number;
   maxPixels: number;
   maxMessageMb: number;
@@ -92,6 +110,10 @@ export async function serverOptions(
     threads: options.threads,
     workers: options.workers,
     queueLimit: options.queue,
+    perPeerQueueLimit: options.peerQueue,
+    maxWaitMs: options.maxWaitMs,
+    jobTimeoutMs: options.jobTimeoutMs,
+    workerHeapMiB: options.workerHeapMb,
     heartbeatMs: options.heartbeatMs,
     maxInputPixels: options.maxPixels,
     maxMessageBytes: options.maxMessageMb * 1024 * 1024,

@@ -6,7 +6,7 @@ export { ImageTooLargeError, InvalidImageError } from '@maskrcnn-zmq/shared';
 
 /** A model file is missing or malformed (a graph that will not load, anchors of the wrong shape). */
 export class ModelLoadError extends Error {
-  override name = 'ModelLoadError';
+  override name = 'ModelLoad';
 }
 
 /**
@@ -19,5 +19,5 @@ export class ExecutionProviderUnavailableError extends Error {
 
 /** onnxruntime failed while running a graph that had loaded; `cause` holds its own error. */
 export class ModelRunError extends Error {
-  override name = 'ModelRunError';
+  override name = 'ModelRun';
 }

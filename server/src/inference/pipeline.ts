@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { DEFAULT_MAX_INPUT_PIXELS, decodeImage } from './decode.js';
 import type { Detector, ModelDescription } from './detector.js';
 import { loadDetector } from './load-detector.js';
 import type { ExecutionProvider } from './model.js';
@@ -11,38 +10,31 @@ export interface PipelineOptions {
   executionProvider?: ExecutionProvider;
   /** Threads per graph run (default: the machine's available parallelism). */
   threads?: number;
-  /** Images over this many pixels are refused before decoding (default 50 megapixels). */
-  maxInputPixels?: number;
 }
 
 /**
- * Image bytes in, instances out: decode → detector (pre-process, graphs, post-process) →
- * the caller's filter → masks for the survivors only. One pipeline holds one model in memory;
- * `run` may be called again before an earlier call settles.
+ * Pixels in, instances out: detector (pre-process, graphs, post-process) → the caller's filter
+ * → masks for the survivors only. One pipeline holds one model in memory; `run` may be called
+ * again before an earlier call settles.
  */
 export class MaskRcnnPipeline {
-  private constructor(
-    private readonly detector: Detector,
-    private readonly maxInputPixels: number,
-  ) {}
+  private constructor(private readonly detector: Detector) {}
 
   /**
    * Loads the model in `modelDir`: the ONNX Model Zoo's Mask R-CNN where the folder holds
    * MaskRCNN-10.onnx or MaskRCNN-12.onnx, else MaskRCNN2GO's ONNX folder (see load-detector.ts).
-   * @throws RangeError for a non-positive-integer `threads` or `maxInputPixels`.
+   * @throws RangeError for a non-positive-integer `threads`.
    * @throws ModelLoadError, ExecutionProviderUnavailableError from the model.
    */
   static async load(modelDir: string, opts: PipelineOptions = {}): Promise<MaskRcnnPipeline> {
     const threads = opts.threads ?? availableParallelism();
-    const maxInputPixels = opts.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
     requirePositiveInteger('threads', threads);
-    requirePositiveInteger('maxInputPixels', maxInputPixels);
     const executionProvider = opts.executionProvider ?? 'cpu';
     if (executionProvider !== 'cpu' && executionProvider !== 'cuda') {
       throw new RangeError(`executionProvider must be 'cpu' or 'cuda', got '${executionProvider}'`);
     }
     const detector = await loadDetector(modelDir, { executionProvider, threads });
-    return new MaskRcnnPipeline(detector, maxInputPixels);
+    return new MaskRcnnPipeline(detector);
   }
 
   /** The model's name, source, classes, input rule, execution provider and threads. */
@@ -52,28 +44,25 @@ export class MaskRcnnPipeline {
 
   /**
    * Runs one image. Instances are best first, filtered by `opts`; masks are computed only for
-   * them, and only when `opts.masks`.
-   * @throws InvalidImageError, ImageTooLargeError from decoding; ModelRunError from the graphs.
+   * them, and only when `opts.masks`. `checkpoint` runs between the detector and the masks, so
+   * a caller can stop work nobody will read by throwing from it.
+   * @throws ModelRunError from the graphs; whatever `checkpoint` throws.
    */
-  async run(bytes: Uint8Array, opts: InferenceOptions): Promise<InferenceResult> {
-    const started = performance.now();
-    const image = await decodeImage(bytes, { maxInputPixels: this.maxInputPixels });
-    const decoded = performance.now();
+  async run(
+    image: RgbImage,
+    opts: InferenceOptions,
+    checkpoint: () => void = () => {},
+  ): Promise<InferenceResult> {
     const run = await this.detector.detect(image);
     const chosen = run.detections
       .filter((d) => d.score >= opts.scoreThreshold && (opts.classIds?.has(d.classId) ?? true))
       .slice(0, opts.maxDetections);
+    checkpoint();
     const masksStarted = performance.now();
     const masks = opts.masks ? await run.masks(chosen) : undefined;
-    const finished = performance.now();
     return {
-      image,
       instances: chosen.map((d, i) => this.instance(d, masks?.[i])),
-      timingsMs: {
-        decode: decoded - started,
-        ...run.timingsMs,
-        masks: finished - masksStarted,
-      },
+      timingsMs: { ...run.timingsMs, masks: performance.now() - masksStarted },
     };
   }
 

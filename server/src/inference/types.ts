@@ -52,7 +52,6 @@ export interface InferenceOptions {
 
 /** Milliseconds spent in each stage of one inference. */
 export interface StageTimingsMs {
-  decode: number;
   preprocess: number;
   model: number;
   postprocess: number;
@@ -60,7 +59,6 @@ export interface StageTimingsMs {
 }
 
 export interface InferenceResult {
-  image: RgbImage;
   instances: Instance[];
   timingsMs: StageTimingsMs;
 }

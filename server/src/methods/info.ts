@@ -6,7 +6,8 @@ export function info(describeServer: () => ServerInfo): Method {
     name: 'info',
     doc:
       'info() -> {name, version, model: {name, source, classes, inputSize}, executionProvider, ' +
-      'threads, workers, queue: {limit, waiting, running}, heartbeatMs, maxInputPixels}',
+      'threads, workers, queue: {limit, perPeerLimit, maxWaitMs, waiting, running}, heartbeatMs, ' +
+      'maxInputPixels, maxMessageBytes, counters: {dropped, errors, abandoned, workerRestarts}}',
     args: [],
     handler: async () => describeServer(),
   };

@@ -1,13 +1,7 @@
-import sharp from 'sharp';
+import { type EncodeOptions, encodeRgb } from '../image/codec.js';
 import type { BoxMask, Instance, RgbImage } from '../inference/types.js';
 import { overlaySvg } from './overlay-svg.js';
 import { instanceColour, type Rgb } from './palette.js';
-
-export interface CompositeOptions {
-  format: 'jpeg' | 'png';
-  /** JPEG quality 1..100 (default 85); ignored for PNG. */
-  quality?: number;
-}
 
 /** How much of the instance colour shows over the photo inside a mask, out of 256. */
 const MASK_ALPHA = 115;
@@ -22,7 +16,7 @@ const MASK_ALPHA = 115;
 export async function renderComposite(
   image: RgbImage,
   instances: readonly Instance[],
-  opts: CompositeOptions,
+  opts: EncodeOptions,
 ): Promise<Buffer> {
   const { width, height } = image;
   const pixels = Buffer.from(image.data);
@@ -31,15 +25,8 @@ export async function renderComposite(
     if (instance.mask) paintMask(pixels, width, instance.mask, instanceColour(i), outline);
   });
 
-  let pipeline = sharp(pixels, { raw: { width, height, channels: 3 } });
-  if (instances.length > 0) {
-    const { svg, left, top } = overlaySvg(width, height, instances);
-    // The SVG brings an alpha channel that the photo does not need.
-    pipeline = pipeline.composite([{ input: Buffer.from(svg), left, top }]).removeAlpha();
-  }
-  return opts.format === 'png'
-    ? pipeline.png().toBuffer()
-    : pipeline.jpeg({ quality: opts.quality ?? 85 }).toBuffer();
+  const overlay = instances.length > 0 ? overlaySvg(width, height, instances) : undefined;
+  return encodeRgb({ width, height, data: pixels }, opts, overlay);
 }
 
 /**

@@ -37,9 +37,14 @@ export function builtins(serverName: string, methods: readonly Method[]): Method
     },
     {
       name: BUILTIN.args,
-      doc: "A method's argument names.",
+      doc: "A method's argument spec as Python's getargspec gives it: [args, varargs, keywords, defaults].",
       args: ['method'],
-      handler: async ([name]) => find(name).args,
+      // zerorpc-python answers with inspect.getargspec(), which `zerorpc --inspect` formats.
+      handler: async ([name]) => {
+        const method = find(name);
+        const defaults = method.optional?.map(() => null) ?? [];
+        return [method.args, null, null, defaults.length > 0 ? defaults : null];
+      },
     },
     {
       name: BUILTIN.inspect,

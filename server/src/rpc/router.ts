@@ -1,150 +1,246 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
-  decodeEvent,
+  BadRequestError,
+  DeadlineExceededError,
   EVENT,
   encodeEvent,
   Heartbeat,
   InternalError,
   idKey,
-  parseRouted,
+  type MessageId,
   RemoteError,
+  RouterSocket,
   responseHeader,
   routedFrames,
-  SerialSender,
+  ShuttingDownError,
   type ZerorpcEvent,
 } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
-import { Router } from 'zeromq';
+import type { Counters } from '../counters.js';
+import { RateLimitedLog } from '../rate-limited-log.js';
 import type { Dispatcher } from './dispatch.js';
+import { classify } from './inbound.js';
 
 export interface RouterOptions {
   /** ZeroMQ endpoint to bind, e.g. `tcp://127.0.0.1:38282`. */
   bind: string;
   heartbeatMs: number;
-  /** Larger messages make ZeroMQ drop the sender's connection. */
+  /** The largest request payload accepted; ZeroMQ drops the connection of a sender over it. */
   maxMessageBytes: number;
   log: Logger;
+  counters: Counters;
 }
 
 /** An exchange opened by a request and not yet answered. */
 interface Exchange {
   heartbeat: Heartbeat;
   abort: AbortController;
+  /** When the caller's deadline passes (performance.now() time), if it set one. */
+  deadlineAt?: number;
+  deadline?: NodeJS.Timeout;
 }
+
+/** Messages ZeroMQ holds per peer each way: a peer that floods, or never reads, costs this much at most. */
+const HIGH_WATER_MARK = 64;
+/** setTimeout's longest delay; a longer deadline is as good as none. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The server's ROUTER socket. Each request opens an exchange that beats `_zpc_hb` to its caller
- * until the reply goes out; a caller whose own beats stop is considered gone and its work is
- * withdrawn. A malformed message is logged and dropped; it never ends the loop.
+ * until the reply goes out; a caller whose own beats stop, or whose deadline passes, has its work
+ * withdrawn. Every message is classified with bounded work first (`inbound.ts`); one that cannot
+ * be served is answered with `BadRequest` when it names a call, else counted and dropped. Nothing
+ * about one message can end the receive loop.
  */
 export class RpcRouter {
-  private readonly socket: Router;
-  private readonly sender: SerialSender;
   private readonly exchanges = new Map<string, Exchange>();
   private readonly log: Logger;
+  private readonly drops: RateLimitedLog;
+  private readonly counters: Counters;
+  private accepting = true;
+  private allSettled: (() => void) | undefined;
 
-  constructor(
+  private constructor(
+    private readonly socket: RouterSocket,
     private readonly dispatcher: Dispatcher,
     private readonly options: RouterOptions,
   ) {
     this.log = options.log;
-    this.socket = new Router({ linger: 0, maxMessageSize: options.maxMessageBytes });
-    this.sender = new SerialSender(
-      (frames) => this.socket.send(frames),
-      (error) => this.log.warn({ err: error }, 'reply could not be sent'),
-    );
+    this.counters = options.counters;
+    this.drops = new RateLimitedLog(options.log);
   }
 
   /** Binds the socket and starts serving; resolves once bound. */
-  async listen(): Promise<void> {
-    await this.socket.bind(this.options.bind);
-    void this.receiveLoop();
+  static async listen(dispatcher: Dispatcher, options: RouterOptions): Promise<RpcRouter> {
+    let router: RpcRouter | undefined;
+    const socket = await RouterSocket.listen(options.bind, {
+      maxFrameBytes: options.maxMessageBytes,
+      highWaterMark: HIGH_WATER_MARK,
+      onSendError: (error) =>
+        router?.drops.warn('send-failed', { err: error }, 'a reply could not be sent'),
+    });
+    router = new RpcRouter(socket, dispatcher, options);
+    void router.receiveLoop();
+    return router;
   }
 
   /** The endpoint actually bound (a `tcp://…:0` bind gets its port here). */
   get endpoint(): string {
-    return this.socket.lastEndpoint ?? this.options.bind;
+    return this.socket.endpoint;
   }
 
-  /** Number of requests being worked on. */
+  /** Number of calls being worked on. */
   get openExchanges(): number {
     return this.exchanges.size;
   }
 
-  close(): void {
+  /** From now on, new calls are answered with `ShuttingDown`; open ones carry on. */
+  refuseNewCalls(): void {
+    this.accepting = false;
+  }
+
+  /**
+   * Waits up to `flushMs` for open calls to be answered and their replies to leave, then closes
+   * the socket; calls still open then are abandoned.
+   */
+  async close(flushMs = 0): Promise<void> {
+    this.accepting = false;
+    if (this.exchanges.size > 0 && flushMs > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.allSettled = resolve;
+        }),
+        new Promise((resolve) => setTimeout(resolve, flushMs).unref()),
+      ]);
+    }
     for (const exchange of this.exchanges.values()) {
-      exchange.heartbeat.stop();
-      exchange.abort.abort(new InternalError('the server is shutting down'));
+      this.stopTimers(exchange);
+      exchange.abort.abort(new ShuttingDownError('the server is shutting down'));
     }
     this.exchanges.clear();
-    this.socket.close();
+    await this.socket.close(flushMs);
   }
 
   private async receiveLoop(): Promise<void> {
-    try {
-      for await (const frames of this.socket) this.receive(frames);
-    } catch (error) {
-      if (!this.socket.closed) this.log.fatal({ err: error }, 'the ROUTER socket failed');
+    while (!this.socket.closed) {
+      try {
+        for await (const frames of this.socket.messages()) this.receive(frames);
+      } catch (error) {
+        this.drops.warn('receive-failed', { err: error }, 'receiving failed; the loop carries on');
+        await yieldToLoop();
+      }
     }
   }
 
   private receive(frames: Buffer[]): void {
-    let identity: Buffer[];
-    let event: ZerorpcEvent;
     try {
-      const message = parseRouted(frames);
-      identity = message.identity;
-      event = decodeEvent(message.payload);
+      const inbound = classify(frames, this.options.maxMessageBytes);
+      switch (inbound.type) {
+        case 'drop':
+          this.counters.dropped(inbound.reason);
+          this.drops.warn(inbound.reason, { problem: inbound.problem }, 'message dropped');
+          return;
+        case 'refuse':
+          this.refuse(inbound.identity, inbound.messageId, new BadRequestError(inbound.problem));
+          return;
+        case 'exchange-event': {
+          const { identity, event } = inbound;
+          // Late events for a finished call are expected, and dropped.
+          this.exchanges.get(exchangeKey(identity, event.header.response_to!))?.heartbeat.heard();
+          return;
+        }
+        case 'request':
+          if (this.accepting) this.open(inbound.identity, inbound.event);
+          else {
+            const error = new ShuttingDownError(
+              'the server is shutting down; it takes no new calls',
+            );
+            this.refuse(inbound.identity, inbound.event.header.message_id, error);
+          }
+      }
     } catch (error) {
-      this.log.warn({ err: error, frames: frames.length }, 'malformed message dropped');
-      return;
+      // Only a bug can get here; the loop must outlive it all the same.
+      this.counters.dropped('internal');
+      this.drops.warn('internal', { err: error }, 'a message could not be handled');
     }
-    const peer = Buffer.concat(identity).toString('hex');
-    const { response_to: responseTo } = event.header;
-    if (responseTo !== undefined) {
-      // Beats (and flow-control events) of an open exchange; late ones for a finished call are dropped.
-      this.exchanges.get(`${peer}/${idKey(responseTo)}`)?.heartbeat.heard();
-      return;
-    }
-    this.open(identity, `${peer}/${idKey(event.header.message_id)}`, event);
   }
 
-  private open(identity: Buffer[], key: string, request: ZerorpcEvent): void {
+  private refuse(identity: Buffer[], messageId: MessageId, error: RemoteError): void {
+    this.counters.error(error.name);
+    this.log.debug({ reply: error.name, problem: error.message }, 'call refused');
+    this.reply(identity, messageId, EVENT.err, [error.name, error.message, '']);
+  }
+
+  private reply(identity: Buffer[], messageId: MessageId, name: string, args: unknown[]): void {
+    const payload = encodeEvent({ header: responseHeader(messageId), name, args });
+    void this.socket.send(routedFrames(identity, payload));
+  }
+
+  private open(identity: Buffer[], request: ZerorpcEvent): void {
+    const key = exchangeKey(identity, request.header.message_id);
     if (this.exchanges.has(key)) {
-      this.log.warn({ method: request.name }, 'duplicate message_id from the same peer dropped');
+      // Its reply would be taken for the first call's; the first call stands.
+      this.counters.dropped('duplicate-id');
+      this.drops.warn(
+        'duplicate-id',
+        { method: request.name },
+        "a second call with an open call's message_id was dropped",
+      );
       return;
     }
     const requestId = request.header.message_id;
-    const send = (name: string, args: unknown[]) =>
-      void this.sender.send(
-        routedFrames(identity, encodeEvent({ header: responseHeader(requestId), name, args })),
-      );
+    const log = this.log.child({ method: request.name });
     const abort = new AbortController();
     const heartbeat = new Heartbeat(
       {
-        beat: () => send(EVENT.heartbeat, [0]),
+        beat: () => this.reply(identity, requestId, EVENT.heartbeat, [0]),
         lost: (silentMs) => {
-          this.log.info({ method: request.name, silentMs }, 'caller lost; its work is dropped');
-          this.exchanges.delete(key);
+          log.info({ silentMs }, 'caller lost; its work is dropped');
+          this.counters.abandoned('lostCaller');
+          this.forget(key);
           abort.abort(new InternalError('the caller stopped sending heartbeats'));
         },
       },
       { intervalMs: this.options.heartbeatMs, requireFromStart: false },
     );
-    this.exchanges.set(key, { heartbeat, abort });
+    const exchange: Exchange = { heartbeat, abort };
+    this.exchanges.set(key, exchange);
     heartbeat.start();
 
-    const log = this.log.child({ method: request.name });
     const started = performance.now();
+    const limitTime = (timeoutMs: number) => {
+      const at = started + Math.min(timeoutMs, MAX_TIMER_MS);
+      if (exchange.deadlineAt !== undefined && exchange.deadlineAt <= at) return;
+      clearTimeout(exchange.deadline);
+      exchange.deadlineAt = at;
+      exchange.deadline = setTimeout(() => {
+        this.counters.abandoned('deadline');
+        log.info({ timeoutMs }, "the caller's deadline passed; its work is dropped");
+        abort.abort(
+          new DeadlineExceededError(
+            `no answer could reach the caller within its timeout of ${timeoutMs} ms; the call was dropped`,
+          ),
+        );
+      }, at - performance.now());
+    };
+    if (request.header.timeout_ms !== undefined) limitTime(request.header.timeout_ms);
+
     const settle = (name: string, args: unknown[]) => {
-      heartbeat.stop();
-      if (this.exchanges.get(key)?.abort !== abort) return; // The caller is gone.
-      this.exchanges.delete(key);
-      send(name, args);
+      this.stopTimers(exchange);
+      if (this.exchanges.get(key) !== exchange) return; // The caller is gone.
+      this.forget(key);
+      this.reply(identity, requestId, name, args);
       log.debug({ ms: Math.round(performance.now() - started), reply: name }, 'call finished');
     };
+    const peer = peerOf(identity);
     Promise.resolve()
       .then(() =>
-        this.dispatcher.call(request.name, request.args ?? [], { signal: abort.signal, log }),
+        this.dispatcher.call(request.name, request.args ?? [], {
+          signal: abort.signal,
+          log,
+          peer,
+          limitTime,
+        }),
       )
       .then(
         (result) => settle(EVENT.ok, [result]),
@@ -152,11 +248,34 @@ export class RpcRouter {
       );
   }
 
+  private forget(key: string): void {
+    this.exchanges.delete(key);
+    if (this.exchanges.size === 0) this.allSettled?.();
+  }
+
+  private stopTimers(exchange: Exchange): void {
+    exchange.heartbeat.stop();
+    clearTimeout(exchange.deadline);
+  }
+
   /** `[name, message, traceback]`: wire errors as they are, anything else as InternalError. */
   private errorArgs(error: unknown, log: Logger): [string, string, string] {
-    if (error instanceof RemoteError) return [error.name, error.message, error.traceback];
+    if (error instanceof RemoteError) {
+      this.counters.error(error.name);
+      return [error.name, error.message, error.traceback];
+    }
+    this.counters.error('InternalError');
     log.error({ err: error }, 'method failed unexpectedly');
     const message = error instanceof Error ? error.message : String(error);
     return ['InternalError', message, ''];
   }
+}
+
+/** The peer a message came from: its routing frames, which the envelope check keeps small. */
+function peerOf(identity: Buffer[]): string {
+  return identity.map((frame) => frame.toString('hex')).join('.');
+}
+
+function exchangeKey(identity: Buffer[], messageId: MessageId): string {
+  return `${peerOf(identity)}/${idKey(messageId)}`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { decodeImage } from '../../src/inference/decode.js';
+import { decodeImage } from '../../src/image/decode.js';
 import { detachMaskUpsample } from '../../src/inference/mask-head-graph.js';
 import { upsampleClassMap } from '../../src/inference/mask-upsample.js';
 import { type FloatTensor, MaskRcnn2GoGraphs, OnnxGraph } from '../../src/inference/model.js';
@@ -55,7 +55,7 @@ describe('detachMaskUpsample', () => {
   test('refuses a graph that does not end in an upsampling layer', () => {
     const boxHead = readFileSync(`${MODEL_DIR}/box_head.onnx`);
     assert.throws(() => detachMaskUpsample(boxHead, 'box_head.onnx'), {
-      name: 'ModelLoadError',
+      name: 'ModelLoad',
       message: /^box_head\.onnx: cannot detach the mask upsampling layer: no ConvTranspose$/,
     });
   });

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { type ModelFlags, modelOptions, serverOptions } from '../../src/cli/server-options.js';
 import { toDetectedInstances } from '../../src/coco/results.js';
+import { decodeImage } from '../../src/image/decode.js';
 import { MaskRcnnPipeline } from '../../src/inference/pipeline.js';
 import type { VisionServer } from '../../src/server.js';
 import { startServer } from '../helpers.js';
@@ -52,7 +53,7 @@ describe('a server running the ONNX Model Zoo Mask R-CNN', () => {
 
     const pipeline = await MaskRcnnPipeline.load(dir, { threads: 1 });
     try {
-      const { instances } = await pipeline.run(png, {
+      const { instances } = await pipeline.run(await decodeImage(png), {
         scoreThreshold: 0.5,
         maxDetections: 100,
         masks: true,
@@ -86,7 +87,7 @@ describe('selecting the model by name', () => {
         .parse(['--model', 'resnet50-fpn', '--cache-dir', cacheDir, '--offline'], { from: 'user' })
         .opts<ModelFlags>();
       await assert.rejects(serverOptions(flags, silent), (error: Error) => {
-        assert.equal(error.name, 'ModelMissingError');
+        assert.equal(error.name, 'ModelMissing');
         assert.ok(
           error.message.includes(join(cacheDir, 'resnet50-fpn', 'onnx', 'MaskRCNN-10.onnx')),
         );

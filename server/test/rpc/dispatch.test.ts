@@ -12,7 +12,12 @@ const echo: Method = {
   optional: ['times'],
   handler: async ([value]) => value,
 };
-const context = { signal: new AbortController().signal, log: pino({ level: 'silent' }) };
+const context = {
+  signal: new AbortController().signal,
+  log: pino({ level: 'silent' }),
+  peer: 'test-peer',
+  limitTime: () => {},
+};
 
 describe('rpc dispatch', () => {
   const dispatcher = new Dispatcher('test-server', [echo]);
@@ -45,6 +50,13 @@ describe('rpc dispatch', () => {
       },
     });
     assert.deepEqual(await dispatcher.call('_zerorpc_ping', [], context), ['pong', 'test-server']);
+    // zerorpc-python's getargspec tuple, which `zerorpc --inspect` formats as echo(value, times=None).
+    assert.deepEqual(await dispatcher.call('_zerorpc_args', ['echo'], context), [
+      ['value', 'times'],
+      null,
+      null,
+      [null],
+    ]);
     await assert.rejects(
       dispatcher.call('_zerorpc_help', ['missing'], context),
       UnknownMethodError,

@@ -1,8 +1,8 @@
-import { Dealer } from 'zeromq';
 import {
   ClientClosedError,
   LostRemoteError,
   ProtocolError,
+  RequestTooLargeError,
   TimeoutError,
 } from '../protocol/errors.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../protocol/events.js';
 import { dealtFrames, parseDealt } from '../protocol/frames.js';
 import { DEFAULT_HEARTBEAT_MS } from '../protocol/words.js';
-import { SerialSender } from '../transport/serial-sender.js';
+import { DealerSocket } from '../transport/sockets.js';
 import { type CallTiming, OpenCall } from './call.js';
 
 export interface ZerorpcClientOptions {
@@ -27,10 +27,15 @@ export interface ZerorpcClientOptions {
   heartbeatMs?: number;
   /** Told about replies that cannot be matched or parsed; they are dropped either way. */
   onWarning?: (error: Error) => void;
+  /**
+   * The server's request limit (its `info().maxMessageBytes`): a larger request fails locally
+   * with {@link RequestTooLargeError} instead of costing the connection.
+   */
+  maxRequestBytes?: number;
 }
 
 export interface CallOptions {
-  /** This call's deadline, overriding the client's. */
+  /** This call's deadline, overriding the client's; the server is told it, and drops the work once it passes. */
   timeoutMs?: number;
 }
 
@@ -44,8 +49,10 @@ export class ZerorpcClient {
   private connection: Connection;
   private closed = false;
   private readonly timing: CallTiming;
+  private maxRequestBytes: number;
 
   constructor(private readonly options: ZerorpcClientOptions) {
+    this.maxRequestBytes = options.maxRequestBytes ?? Number.POSITIVE_INFINITY;
     this.timing = {
       timeoutMs: options.timeoutMs ?? 30_000,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
@@ -58,12 +65,18 @@ export class ZerorpcClient {
    * @returns the method's result, as the server packed it (bytes arrive as Uint8Array).
    * @throws {RemoteError} (or a subclass such as `InvalidImageError`) for an `ERR` reply;
    *   {@link TimeoutError} past the deadline; {@link LostRemoteError} when beats stop;
-   *   {@link ClientClosedError} after {@link close}.
+   *   {@link ClientClosedError} after {@link close}; {@link RequestTooLargeError} before sending
+   *   a request over `maxRequestBytes`.
    */
   call<T = unknown>(method: string, args: unknown[] = [], options: CallOptions = {}): Promise<T> {
     if (this.closed) return Promise.reject(new ClientClosedError('the client is closed'));
     const timing = { ...this.timing, timeoutMs: options.timeoutMs ?? this.timing.timeoutMs };
-    return this.connection.open(method, args, timing) as Promise<T>;
+    return this.connection.open(method, args, timing, this.maxRequestBytes) as Promise<T>;
+  }
+
+  /** Refuses requests over `bytes` from now on (a server's `info().maxMessageBytes`). */
+  limitRequests(bytes: number): void {
+    this.maxRequestBytes = bytes;
   }
 
   /** Fails every open call with {@link ClientClosedError} and closes the socket at once. */
@@ -85,9 +98,8 @@ export class ZerorpcClient {
 
 /** One DEALER socket and the calls opened on it. */
 class Connection {
-  private readonly socket = new Dealer({ linger: 0 });
+  private readonly socket: DealerSocket;
   private readonly calls = new Map<string, OpenCall>();
-  private readonly sender: SerialSender;
   private retired = false;
 
   constructor(
@@ -95,16 +107,25 @@ class Connection {
     private readonly warn: ((error: Error) => void) | undefined,
     private readonly onCallFailed: (error: Error) => void,
   ) {
-    this.sender = new SerialSender(
-      (frames) => this.socket.send(frames),
-      (error) => this.warn?.(error as Error),
-    );
-    this.socket.connect(endpoint);
+    this.socket = new DealerSocket(endpoint, (error) => this.warn?.(error as Error));
     void this.receiveLoop();
   }
 
-  open(method: string, args: unknown[], timing: CallTiming): Promise<unknown> {
+  open(
+    method: string,
+    args: unknown[],
+    timing: CallTiming,
+    maxRequestBytes: number,
+  ): Promise<unknown> {
     const id = newMessageId();
+    const request = encodeEvent({
+      header: requestHeader(id, timing.timeoutMs),
+      name: method,
+      args,
+    });
+    if (request.length > maxRequestBytes) {
+      return Promise.reject(new RequestTooLargeError(method, request.length, maxRequestBytes));
+    }
     const call = new OpenCall(
       method,
       id,
@@ -117,7 +138,7 @@ class Connection {
       },
     );
     this.calls.set(idKey(id), call);
-    this.send({ header: requestHeader(id), name: method, args });
+    void this.socket.send(dealtFrames(request));
     return call.result;
   }
 
@@ -130,18 +151,18 @@ class Connection {
   close(reason?: Error): void {
     if (reason) for (const call of [...this.calls.values()]) call.fail(reason);
     this.calls.clear();
-    this.socket.close();
+    void this.socket.close();
   }
 
   private send(event: ZerorpcEvent): void {
-    void this.sender.send(dealtFrames(encodeEvent(event)));
+    void this.socket.send(dealtFrames(encodeEvent(event)));
   }
 
   private async receiveLoop(): Promise<void> {
     try {
-      for await (const frames of this.socket) this.dispatch(frames);
+      for await (const frames of this.socket.messages()) this.dispatch(frames);
     } catch (error) {
-      if (!this.socket.closed) this.warn?.(error as Error);
+      this.warn?.(error as Error);
     }
   }
 

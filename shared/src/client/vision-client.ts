@@ -3,10 +3,13 @@ import { type CallOptions, ZerorpcClient, type ZerorpcClientOptions } from './cl
 
 /**
  * The Mask R-CNN service's methods, typed. Images go as bytes (JPEG, PNG or WebP) and the
- * composite comes back as bytes; errors are the wire errors of `protocol/errors.ts`.
+ * composite comes back as bytes; errors are the wire errors of `protocol/errors.ts`. Before its
+ * first image the client asks the server's `info()` for its request limit, so an image over it
+ * fails here with `RequestTooLargeError` instead of costing the connection.
  */
 export class VisionClient {
   private readonly rpc: ZerorpcClient;
+  private limitLearned: Promise<void> | undefined;
 
   constructor(options: ZerorpcClientOptions) {
     this.rpc = new ZerorpcClient(options);
@@ -18,7 +21,7 @@ export class VisionClient {
     options: GetMaskOptions = {},
     call?: CallOptions,
   ): Promise<Uint8Array> {
-    return this.rpc.call<Uint8Array>('getMask', [image, options], call);
+    return this.withImage(() => this.rpc.call<Uint8Array>('getMask', [image, options], call), call);
   }
 
   /** The detections themselves, masks as COCO RLE. */
@@ -27,7 +30,10 @@ export class VisionClient {
     options: DetectOptions = {},
     call?: CallOptions,
   ): Promise<DetectResult> {
-    return this.rpc.call<DetectResult>('detect', [image, options], call);
+    return this.withImage(
+      () => this.rpc.call<DetectResult>('detect', [image, options], call),
+      call,
+    );
   }
 
   /** What the server runs: version, model, execution provider, queue. */
@@ -37,5 +43,18 @@ export class VisionClient {
 
   close(): void {
     this.rpc.close();
+  }
+
+  /** Runs `send` once the server's request limit is known; learning it is retried after a failure. */
+  private async withImage<T>(send: () => Promise<T>, call?: CallOptions): Promise<T> {
+    this.limitLearned ??= this.info(call).then(
+      ({ maxMessageBytes }) => this.rpc.limitRequests(maxMessageBytes),
+      (error: Error) => {
+        this.limitLearned = undefined;
+        throw error;
+      },
+    );
+    await this.limitLearned;
+    return send();
   }
 }

@@ -2,6 +2,11 @@
  * The errors that cross the wire, one list for both sides. A server failure travels as
  * `ERR [name, message, traceback]`; the client turns it back into the class named here, so
  * callers match on `err.name` (or `instanceof`) on either side of the socket.
+ *
+ * One naming rule for every error class in the project: the class is `<Name>Error` and its
+ * `name`, what callers match on, is `<Name>`. The wire names are fixed by the protocol, so
+ * zerorpc's own `NameError`, `TypeError` and `InternalError` keep their names, from classes
+ * that do not shadow JavaScript's built-ins.
  */
 
 /** Every error a server may send back in an `ERR` event. */
@@ -38,6 +43,13 @@ export class UnknownMethodError extends wireError('NameError') {}
 export class ArgumentCountError extends wireError('TypeError') {}
 /** The server failed in a way the caller cannot fix; the message says what happened. */
 export class InternalError extends wireError('InternalError') {}
+/**
+ * The call's deadline passed before its work could finish: it waited longer than the caller's
+ * `timeout_ms` (or the server's `--max-wait-ms`) in the queue, or ran past the caller's deadline.
+ */
+export class DeadlineExceededError extends wireError('DeadlineExceeded') {}
+/** The server is shutting down: it takes no new calls and answers queued ones with this. */
+export class ShuttingDownError extends wireError('ShuttingDown') {}
 
 /** The wire names, mapped to their classes, for turning an `ERR` back into an error. */
 export const WIRE_ERRORS = {
@@ -48,25 +60,33 @@ export const WIRE_ERRORS = {
   NameError: UnknownMethodError,
   TypeError: ArgumentCountError,
   InternalError: InternalError,
+  DeadlineExceeded: DeadlineExceededError,
+  ShuttingDown: ShuttingDownError,
 } as const;
 
 export type WireErrorName = keyof typeof WIRE_ERRORS;
 
 /** Rebuilds the error a server sent; unknown names stay a plain {@link RemoteError}. */
 export function remoteErrorFrom(name: string, message: string, traceback: string): RemoteError {
-  const known = (WIRE_ERRORS as Record<string, new (message: string) => RemoteError>)[name];
-  const error = known ? new known(message) : new RemoteError(name, message);
+  const error = isWireErrorName(name)
+    ? new WIRE_ERRORS[name](message)
+    : new RemoteError(name, message);
   return Object.assign(error, { traceback });
+}
+
+/** Own keys only: `'constructor' in WIRE_ERRORS` is true, and must not make a wire error. */
+export function isWireErrorName(name: string): name is WireErrorName {
+  return Object.hasOwn(WIRE_ERRORS, name);
 }
 
 /** A frame or event that does not follow the zerorpc protocol; never sent, only logged. */
 export class ProtocolError extends Error {
-  override name = 'ProtocolError';
+  override name = 'Protocol';
 }
 
 /** No reply within the call's deadline. The call is abandoned; a late reply is dropped. */
 export class TimeoutError extends Error {
-  override name = 'TimeoutError';
+  override name = 'Timeout';
   constructor(
     readonly method: string,
     readonly timeoutMs: number,
@@ -89,4 +109,21 @@ export class LostRemoteError extends Error {
 /** The client was closed while the call was open. */
 export class ClientClosedError extends Error {
   override name = 'ClientClosed';
+}
+
+/**
+ * The request is larger than the server accepts (its `info().maxMessageBytes`), so it was not
+ * sent: ZeroMQ would drop the connection, and every other call in flight on it, without a reply.
+ */
+export class RequestTooLargeError extends Error {
+  override name = 'RequestTooLarge';
+  constructor(
+    readonly method: string,
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(
+      `${method}() request of ${bytes} bytes is over the server's limit of ${limitBytes} bytes (--max-message-mb); send a smaller image`,
+    );
+  }
 }

@@ -1,5 +1,11 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { ProtocolError } from './errors.js';
+import {
+  arrayEntries,
+  checkMsgpack,
+  MsgpackLimitError,
+  type MsgpackLimits,
+} from './msgpack-limits.js';
 import { PROTOCOL_VERSION } from './words.js';
 
 /**
@@ -13,6 +19,11 @@ export interface EventHeader {
   v: number;
   /** Present on every event after the request that opened the exchange. */
   response_to?: MessageId;
+  /**
+   * On a request: how long its caller will wait for the reply, in milliseconds from sending.
+   * Not in zerorpc itself; a server drops work whose caller has stopped waiting.
+   */
+  timeout_ms?: number;
 }
 
 /** One zerorpc event: `[header, name, args]` on the wire. */
@@ -40,22 +51,75 @@ export function decodeEvent(payload: Uint8Array): ZerorpcEvent {
   } catch (cause) {
     throw new ProtocolError(`payload of ${payload.length} bytes is not msgpack`, { cause });
   }
-  if (!Array.isArray(value) || value.length < 3) {
-    throw new ProtocolError(`event must be [header, name, args]; got ${describe(value)}`);
+  const read = eventOf(value);
+  if (read.type === 'event') return read.event;
+  throw new ProtocolError(read.problem);
+}
+
+/** Why a message could not be read as an event; what a server counts its drops by. */
+export type UnreadableReason = 'not-msgpack' | 'over-limits' | 'not-an-event';
+
+/** One received payload, read as far as it can be. */
+export type ReadEvent =
+  | { type: 'event'; event: ZerorpcEvent }
+  /** Broken past its header: the sender can be told what is wrong, under its own id. */
+  | { type: 'answerable'; header: EventHeader; problem: string }
+  /** Nothing to reply to; the message can only be dropped. */
+  | { type: 'unreadable'; reason: UnreadableReason; problem: string };
+
+/**
+ * Reads an event from an untrusted peer: `limits` are checked on the bytes before anything is
+ * decoded, and a message that fails after a readable header is `answerable`, so its sender
+ * gets an error instead of waiting for its own timeout. Never throws.
+ */
+export function readEvent(payload: Uint8Array, limits: MsgpackLimits): ReadEvent {
+  let value: unknown;
+  try {
+    checkMsgpack(payload, limits);
+    value = decode(payload);
+  } catch (error) {
+    const problem = `payload of ${payload.length} bytes refused: ${(error as Error).message}`;
+    const header = headerOf(payload, limits);
+    if (header) return { type: 'answerable', header, problem };
+    const reason = error instanceof MsgpackLimitError ? 'over-limits' : 'not-msgpack';
+    return { type: 'unreadable', reason, problem };
   }
-  const [header, name, args] = value;
+  return eventOf(value);
+}
+
+function eventOf(value: unknown): ReadEvent {
+  const entries = Array.isArray(value) ? value : [];
+  const [header, name, args] = entries;
   if (!isHeader(header)) {
-    throw new ProtocolError(
-      `event header must be a map with a str or bin message_id; got ${describe(header)}`,
-    );
+    return {
+      type: 'unreadable',
+      reason: 'not-an-event',
+      problem:
+        entries.length === 0
+          ? `event must be [header, name, args]; got ${describe(value)}`
+          : `event header must be a map with a str or bin message_id; got ${describe(header)}`,
+    };
   }
-  if (typeof name !== 'string') {
-    throw new ProtocolError(`event name must be a str; got ${describe(name)}`);
-  }
+  const answer = (problem: string): ReadEvent => ({ type: 'answerable', header, problem });
+  if (entries.length < 3)
+    return answer(`event must be [header, name, args]; got ${describe(value)}`);
+  if (typeof name !== 'string') return answer(`event name must be a str; got ${describe(name)}`);
   if (args !== null && !Array.isArray(args)) {
-    throw new ProtocolError(`event args must be an array or nil; got ${describe(args)}`);
+    return answer(`event args must be an array or nil; got ${describe(args)}`);
   }
-  return { header, name, args };
+  return { type: 'event', event: { header, name, args } };
+}
+
+/** The header of an event whose later parts are refused, when the header alone reads cleanly. */
+function headerOf(payload: Uint8Array, limits: MsgpackLimits): EventHeader | undefined {
+  try {
+    const { count, first } = arrayEntries(payload, limits);
+    if (count === 0) return undefined;
+    const header = decode(payload.subarray(first, checkMsgpack(payload, limits, first)));
+    return isHeader(header) ? header : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isMessageId(value: unknown): value is MessageId {
@@ -89,9 +153,13 @@ export function newMessageId(like: MessageId = ''): MessageId {
   return typeof like === 'string' ? hex : new TextEncoder().encode(hex);
 }
 
-/** The header of a new exchange (a request). */
-export function requestHeader(id: MessageId): EventHeader {
-  return { message_id: id, v: PROTOCOL_VERSION };
+/** The header of a new exchange (a request), with its caller's timeout where it has one. */
+export function requestHeader(id: MessageId, timeoutMs?: number): EventHeader {
+  return {
+    message_id: id,
+    v: PROTOCOL_VERSION,
+    ...(timeoutMs !== undefined && { timeout_ms: timeoutMs }),
+  };
 }
 
 /** The header of a later event in the exchange opened by `requestId`. */

@@ -16,4 +16,9 @@ export class SerialSender {
     this.tail = this.tail.then(() => this.sendFrames(frames)).catch(this.onError);
     return this.tail;
   }
+
+  /** Settles once every send queued so far has been handed to the socket (or failed). */
+  flushed(): Promise<void> {
+    return this.tail;
+  }
 }

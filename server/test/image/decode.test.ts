@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { DEFAULT_MAX_INPUT_PIXELS, decodeImage } from '../../src/inference/decode.js';
+import { DEFAULT_MAX_INPUT_PIXELS, decodeImage } from '../../src/image/decode.js';
 import { ImageTooLargeError, InvalidImageError } from '../../src/inference/errors.js';
 import { photo } from '../helpers.js';
 

@@ -1,12 +1,10 @@
-import sharp, { type Metadata } from 'sharp';
-import { ImageTooLargeError, InvalidImageError } from './errors.js';
-import type { RgbImage } from './types.js';
+import { ImageTooLargeError, InvalidImageError } from '@maskrcnn-zmq/shared';
+import type { RgbImage } from '../inference/types.js';
+import { decodeRgb, type ImageHeader, readHeader } from './codec.js';
+import { firstBytesHex, sniffFormat } from './sniff.js';
 
 /** The default limit on width × height, checked from the header before any pixel is decoded. */
 export const DEFAULT_MAX_INPUT_PIXELS = 50_000_000;
-
-/** The containers a client may send; anything else sharp can read (SVG, PDF, TIFF…) is refused. */
-const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp']);
 
 export interface DecodeOptions {
   /** Refuse images whose header declares more pixels than this (default 50 megapixels). */
@@ -22,8 +20,10 @@ export interface DecodeOptions {
  * shift colours away from what the model was trained on, and costs ~8 ms a frame). Alpha is
  * dropped, greyscale and CMYK become RGB, 16-bit becomes 8-bit.
  *
- * The size is checked from the header before decoding, so a small file declaring a huge
- * image costs nothing; sharp's own `limitInputPixels` guards the decode as well.
+ * The container is recognised by its magic bytes before any decoder runs, so only the JPEG, PNG
+ * and WebP loaders are ever reached. The size is checked from the header before decoding, so a
+ * small file declaring a huge image costs nothing; libvips' own pixel limit guards the decode
+ * as well.
  *
  * @throws InvalidImageError for empty, corrupt, truncated or non-JPEG/PNG/WebP input.
  * @throws ImageTooLargeError when width × height exceeds `maxInputPixels`.
@@ -32,17 +32,20 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   const maxInputPixels = opts.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   if (bytes.length === 0) throw new InvalidImageError('image is empty (0 bytes)');
 
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (err) {
+  const format = sniffFormat(bytes);
+  if (format === undefined) {
     throw new InvalidImageError(
-      `image is not a readable JPEG, PNG or WebP (${bytes.length} bytes): ${firstLine(err)}`,
-      { cause: err },
+      `image is not JPEG, PNG or WebP (${bytes.length} bytes starting ${firstBytesHex(bytes)})`,
     );
   }
-  if (!ACCEPTED_FORMATS.has(meta.format)) {
-    throw new InvalidImageError(`image format is ${meta.format}; send JPEG, PNG or WebP`);
+  let meta: ImageHeader;
+  try {
+    meta = await readHeader(bytes);
+  } catch (err) {
+    throw new InvalidImageError(
+      `image is not a readable ${format} (${bytes.length} bytes): ${firstLine(err)}`,
+      { cause: err },
+    );
   }
   const pixels = meta.width * meta.height;
   if (pixels > maxInputPixels) {
@@ -53,16 +56,7 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   }
 
   try {
-    const { data, info } = await sharp(bytes, {
-      limitInputPixels: maxInputPixels,
-      ignoreIcc: true,
-      failOn: 'warning',
-    })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data };
+    return await decodeRgb(bytes, maxInputPixels);
   } catch (err) {
     throw new InvalidImageError(
       `${meta.format} image (${meta.width}×${meta.height}, ${bytes.length} bytes) failed to ` +

@@ -1,0 +1,154 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { isWireErrorName, remoteErrorFrom } from '@maskrcnn-zmq/shared';
+import type {
+  FromWorker,
+  Job,
+  JobFailure,
+  JobOutput,
+  ModelDescription,
+  ToWorker,
+  WorkerConfig,
+} from './job.js';
+
+/** Why a worker's job ended without an answer from it. */
+export class WorkerLostError extends Error {
+  override name = 'WorkerLost';
+}
+
+/** A job failed inside the worker with an error nobody raised on purpose; `stack` is the worker's. */
+export class JobCrashedError extends Error {
+  override name = 'JobCrashed';
+}
+
+/** A job stopped at a stage boundary because it was cancelled. */
+export class JobCancelledError extends Error {
+  override name = 'JobCancelled';
+}
+
+export interface WorkerLimits {
+  /** V8 heap of a worker process, in MiB; a job past it ends the worker, not the server. */
+  heapMiB: number;
+}
+
+/**
+ * One inference worker process, seen from the pool: it runs one job at a time and tells how it
+ * ended. `kill()` is always safe, whatever the worker is doing.
+ */
+export class InferenceWorker {
+  private current:
+    | { id: number; resolve: (o: JobOutput) => void; reject: (e: Error) => void }
+    | undefined;
+  private nextId = 0;
+  private exited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly model: ModelDescription,
+    private readonly onExit: (worker: InferenceWorker, reason: string) => void,
+  ) {
+    child.on('message', (message: FromWorker) => this.receive(message));
+    child.once('exit', (code, signal) => {
+      this.exited = true;
+      const reason = signal ? `killed by ${signal}` : `exit code ${code}`;
+      this.current?.reject(
+        new WorkerLostError(`the inference worker ended (${reason}) during this call`),
+      );
+      this.current = undefined;
+      this.onExit(this, reason);
+    });
+  }
+
+  /**
+   * Forks a worker and resolves once its model is loaded and warm.
+   * @throws when the worker exits or fails before it is ready (a model that will not load).
+   */
+  static start(
+    config: WorkerConfig,
+    limits: WorkerLimits,
+    onExit: (worker: InferenceWorker, reason: string) => void,
+  ): Promise<InferenceWorker> {
+    const child = fork(new URL('./worker-main.js', import.meta.url), [JSON.stringify(config)], {
+      serialization: 'advanced',
+      execArgv: [`--max-old-space-size=${limits.heapMiB}`],
+      // A worker writes to stderr only when it fails: that goes straight to the server's.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      const failed = (code: number | null, signal: string | null) =>
+        reject(
+          new Error(
+            `inference worker ${signal ? `was killed by ${signal}` : `exited with code ${code}`} while loading the model (its error is above)`,
+          ),
+        );
+      child.once('exit', failed);
+      child.once('message', (message: FromWorker) => {
+        child.off('exit', failed);
+        if (message.type === 'ready') resolve(new InferenceWorker(child, message.model, onExit));
+        else {
+          child.kill('SIGKILL');
+          reject(new Error(`inference worker sent ${message.type} before ready`));
+        }
+      });
+    });
+  }
+
+  /** Whether a job is running here. */
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /**
+   * Runs `job`; one at a time.
+   * @throws the job's wire error (`InvalidImage`, …); {@link JobCrashedError} for any other
+   *   failure in the worker; {@link WorkerLostError} when the worker ends during the job.
+   */
+  run(job: Job): Promise<JobOutput> {
+    if (this.current) throw new Error('an inference worker runs one job at a time');
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.current = { id, resolve, reject };
+      this.send({ type: 'run', id, job });
+    });
+  }
+
+  /**
+   * Asks the running job to stop at its next stage boundary. Its promise settles as the worker
+   * answers (with {@link JobCancelledError} if it had stages left); the worker stays busy until
+   * then.
+   */
+  cancel(): void {
+    if (this.current) this.send({ type: 'cancel', id: this.current.id });
+  }
+
+  /** Ends the worker at once; a running job rejects with {@link WorkerLostError}. */
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  private send(message: ToWorker): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  private receive(message: FromWorker): void {
+    const current = this.current;
+    if (message.type === 'ready' || !current || message.id !== current.id) return;
+    this.current = undefined;
+    if (message.type === 'done') current.resolve(message.output);
+    else current.reject(errorOf(message.failure));
+  }
+}
+
+/** The error a failure stands for: a wire error by own name only, anything else a crash. */
+function errorOf(failure: JobFailure): Error {
+  if (failure.wireName !== undefined && isWireErrorName(failure.wireName)) {
+    return remoteErrorFrom(failure.wireName, failure.message, '');
+  }
+  if (failure.cancelled) return new JobCancelledError(failure.message);
+  const error = new JobCrashedError(failure.message);
+  if (failure.stack) error.stack = failure.stack;
+  return error;
+}

@@ -1,0 +1,64 @@
+/**
+ * An inference worker process: loads the model, warms it up, then runs jobs one at a time for
+ * the pool that forked it. Every CPU-heavy step of a call happens here, so the server's thread
+ * stays free for heartbeats and other callers; and a worker that crashes or hangs can be killed
+ * and replaced without taking the server with it (terminating a *thread* inside onnxruntime
+ * aborts the whole process).
+ */
+import { RemoteError } from '@maskrcnn-zmq/shared';
+import { MaskRcnnPipeline } from '../inference/pipeline.js';
+import { renderComposite } from '../render/composite.js';
+import type { FromWorker, JobFailure, ToWorker, WorkerConfig } from './job.js';
+import { runJob } from './run-job.js';
+
+/** Thrown at a stage boundary of a cancelled job. */
+class JobCancelledError extends Error {
+  override name = 'JobCancelled';
+}
+
+const config = JSON.parse(process.argv[2]) as WorkerConfig;
+const send = (message: FromWorker) => process.send?.(message);
+
+// The server decides when its workers stop: a terminal's Ctrl-C reaches the whole process group,
+// and must not kill jobs the server is still letting finish. Without the server, stop.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+process.on('disconnect', () => process.exit(0));
+
+const pipeline = await MaskRcnnPipeline.load(config.modelDir, config);
+await pipeline.warmUp();
+// The first render of a process sets up fonts (tens of milliseconds): pay it before "ready".
+await renderComposite(
+  { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) },
+  [{ classId: 1, label: 'person', score: 1, box: [8, 8, 40, 40] }],
+  { format: 'jpeg' },
+);
+
+let cancelled = -1;
+process.on('message', async (message: ToWorker) => {
+  if (message.type === 'cancel') {
+    cancelled = message.id;
+    return;
+  }
+  const { id, job } = message;
+  const checkpoint = () => {
+    if (cancelled === id) throw new JobCancelledError();
+  };
+  try {
+    send({
+      type: 'done',
+      id,
+      output: await runJob(pipeline, job, config.maxInputPixels, checkpoint),
+    });
+  } catch (error) {
+    send({ type: 'failed', id, failure: failureOf(error) });
+  }
+});
+send({ type: 'ready', model: pipeline.describe() });
+
+/** Only the wire errors a stage raises on purpose keep their name; anything else is internal. */
+function failureOf(error: unknown): JobFailure {
+  const { message, stack } = error instanceof Error ? error : new Error(String(error));
+  if (error instanceof JobCancelledError) return { message, cancelled: true };
+  if (error instanceof RemoteError) return { wireName: error.name, message };
+  return { message, stack };
+}

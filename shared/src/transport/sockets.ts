@@ -1,0 +1,97 @@
+import { Dealer, Router } from 'zeromq';
+import { SerialSender } from './serial-sender.js';
+
+/**
+ * The two socket roles zerorpc uses, and the only place zeromq is imported. Each sends through
+ * one {@link SerialSender} (zeromq.js allows one send in flight) and offers its messages as an
+ * async iterable that ends when the socket closes.
+ */
+abstract class MessageSocket<S extends Router | Dealer> {
+  private readonly sender: SerialSender;
+
+  protected constructor(
+    protected readonly socket: S,
+    onSendError: (error: unknown) => void,
+  ) {
+    this.sender = new SerialSender((frames) => this.socket.send(frames), onSendError);
+  }
+
+  /** Queues `frames` behind earlier sends; failures go to the constructor's `onSendError`. */
+  send(frames: Uint8Array[]): Promise<void> {
+    return this.sender.send(frames);
+  }
+
+  /** Every message received, until the socket closes; any other receive failure is thrown. */
+  async *messages(): AsyncGenerator<Buffer[]> {
+    try {
+      for await (const frames of this.socket) yield frames;
+    } catch (error) {
+      if (!this.socket.closed) throw error;
+    }
+  }
+
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
+  /**
+   * Closes the socket. With `flushMs`, sends already queued get that long to leave first;
+   * without, they are dropped.
+   */
+  async close(flushMs = 0): Promise<void> {
+    if (this.socket.closed) return;
+    if (flushMs > 0) {
+      await this.sender.flushed();
+      this.socket.linger = flushMs;
+    }
+    this.socket.close();
+  }
+}
+
+export interface RouterSocketOptions {
+  /** Larger frames make ZeroMQ drop the sender's connection before anything reads them. */
+  maxFrameBytes: number;
+  /** Messages ZeroMQ holds per peer, each way, before it pushes back (in) or drops (out). */
+  highWaterMark: number;
+  onSendError: (error: unknown) => void;
+}
+
+/** A server's socket: messages arrive as `[identity…, "", payload]` and replies go back by identity. */
+export class RouterSocket extends MessageSocket<Router> {
+  private constructor(options: RouterSocketOptions) {
+    super(
+      new Router({
+        linger: 0,
+        maxMessageSize: options.maxFrameBytes,
+        receiveHighWaterMark: options.highWaterMark,
+        sendHighWaterMark: options.highWaterMark,
+      }),
+      options.onSendError,
+    );
+  }
+
+  /** A socket bound to `endpoint`, e.g. `tcp://127.0.0.1:0` for a free port. */
+  static async listen(endpoint: string, options: RouterSocketOptions): Promise<RouterSocket> {
+    const router = new RouterSocket(options);
+    try {
+      await router.socket.bind(endpoint);
+    } catch (error) {
+      router.socket.close();
+      throw error;
+    }
+    return router;
+  }
+
+  /** The endpoint actually bound (a `tcp://…:0` bind gets its port here). */
+  get endpoint(): string {
+    return this.socket.lastEndpoint ?? '';
+  }
+}
+
+/** A client's socket, connected to one server: messages are `["", payload]`. */
+export class DealerSocket extends MessageSocket<Dealer> {
+  constructor(endpoint: string, onSendError: (error: unknown) => void) {
+    super(new Dealer({ linger: 0 }), onSendError);
+    this.socket.connect(endpoint);
+  }
+}
