@@ -1,0 +1,179 @@
+/**
+ * Sends hostile messages at a server over several DEALER sockets while an honest client checks,
+ * now and then, that the server still answers. Every wait is bounded: sends time out, the run
+ * stops at its deadline, stragglers get a few seconds; so a server that stops reading makes the
+ * run end with a report instead of hanging it.
+ *
+ *   fuzz socket ×N --hostile message-->  server   (never waits for the reply)
+ *   fuzz socket ×N <--OK | ERR | _zpc_hb-- server (read in the background, counted)
+ *   honest client  --info()--> server --OK-->      (every second; must always succeed)
+ */
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { VisionClient } from '@maskrcnn-zmq/shared';
+import { Dealer } from 'zeromq';
+import { photo } from '../../test/helpers.js';
+import { HostileMessages, KINDS, selectKinds } from './hostile-messages.js';
+import { type KindTally, type ReplyCounts, ReplyTally } from './reply-tally.js';
+
+export interface FuzzOptions {
+  /** The server, e.g. `tcp://127.0.0.1:38282`; loopback only. */
+  endpoint: string;
+  /** How many hostile messages to send. */
+  messages: number;
+  /** DEALER sockets to spread them over, round robin; also the number of sends in flight. */
+  sockets: number;
+  seed: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+  /** Only these kinds or families (see `selectKinds`); default every kind, by weight. */
+  kinds?: readonly string[];
+  /** Stop sending after this long (default 5 minutes). */
+  deadlineMs?: number;
+  /** After the last send, wait this long at most for the replies still owed (default 5 s). */
+  drainMs?: number;
+  /** One honest `info()` this often (default 1 s), each with a 10 s deadline. */
+  livenessEveryMs?: number;
+}
+
+export interface HonestCalls {
+  ok: number;
+  failed: number;
+  /** Failures by error name (`TimeoutError`, …). */
+  errors: Record<string, number>;
+  slowestMs: number;
+}
+
+export interface FuzzReport {
+  sent: number;
+  /** Sends that timed out because the server stopped taking messages; not counted as sent. */
+  sendFailures: number;
+  byKind: Record<string, KindTally>;
+  /** Messages a sound server can answer, and how many it did answer. */
+  answerable: number;
+  answered: number;
+  replies: ReplyCounts;
+  honest: HonestCalls;
+  elapsedMs: number;
+  /** The deadline stopped the run before every message was sent. */
+  stoppedEarly: boolean;
+}
+
+/** The coco128 zebra: the real JPEG that hostile kinds cut and patch. */
+const ZEBRA = '000000000034.jpg';
+/** Messages a socket may queue before a send waits; keeps memory bounded when the server stalls. */
+const SEND_HIGH_WATER_MARK = 16;
+const SEND_TIMEOUT_MS = 5000;
+
+/** Runs the fuzz and reports; never throws for what the server does. */
+export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const { endpoint, messages, sockets: socketCount, log } = options;
+  const started = performance.now();
+  const deadline = started + (options.deadlineMs ?? 300_000);
+  const kinds = options.kinds ? selectKinds(options.kinds) : KINDS;
+  const generator = new HostileMessages(options.seed, { jpeg: readFileSync(photo(ZEBRA)) }, kinds);
+  const tally = new ReplyTally();
+  const sockets = Array.from({ length: socketCount }, () => {
+    const socket = new Dealer({
+      linger: 0,
+      sendHighWaterMark: SEND_HIGH_WATER_MARK,
+      sendTimeout: SEND_TIMEOUT_MS,
+    });
+    socket.connect(endpoint);
+    return socket;
+  });
+  const reading = sockets.map(async (socket) => {
+    try {
+      for await (const frames of socket) tally.receive(frames);
+    } catch {
+      // The socket was closed under the read: the run is over.
+    }
+  });
+  const liveness = new Liveness(endpoint, options.livenessEveryMs ?? 1000);
+
+  let sent = 0;
+  let sendFailures = 0;
+  let stoppedEarly = false;
+  const every = Math.max(1, Math.round(messages / 10));
+  await Promise.all(
+    sockets.map(async (socket, lane) => {
+      for (let index = lane; index < messages; index += socketCount) {
+        if (performance.now() > deadline) {
+          stoppedEarly = true;
+          return;
+        }
+        const message = generator.at(index);
+        tally.sending(message);
+        try {
+          await socket.send(message.frames);
+          if (++sent % every === 0) {
+            const { answerable, answered } = tally.progress;
+            log?.(`sent ${sent}/${messages}; answered ${answered} of ${answerable} answerable`);
+          }
+        } catch {
+          tally.unsent(message);
+          sendFailures++;
+        }
+      }
+    }),
+  );
+
+  const drainUntil = performance.now() + (options.drainMs ?? 5000);
+  while (performance.now() < drainUntil) {
+    const { answerable, answered } = tally.progress;
+    if (answered >= answerable) break;
+    await sleep(50);
+  }
+  for (const socket of sockets) socket.close();
+  await Promise.all(reading);
+  const honest = await liveness.stop();
+  return {
+    sent,
+    sendFailures,
+    byKind: Object.fromEntries([...tally.byKind].sort(([a], [b]) => a.localeCompare(b))),
+    ...tally.progress,
+    replies: tally.replies,
+    honest,
+    elapsedMs: performance.now() - started,
+    stoppedEarly,
+  };
+}
+
+/** An honest client calling `info()` every `everyMs` until stopped. */
+class Liveness {
+  private readonly client: VisionClient;
+  private readonly calls: HonestCalls = { ok: 0, failed: 0, errors: {}, slowestMs: 0 };
+  private stopped = false;
+  private readonly wake = new AbortController();
+  private readonly loop: Promise<void>;
+
+  constructor(endpoint: string, everyMs: number) {
+    this.client = new VisionClient({ endpoint, timeoutMs: 10_000 });
+    this.loop = this.run(everyMs);
+  }
+
+  /** Ends the loop after the call in flight and returns what the calls saw. */
+  async stop(): Promise<HonestCalls> {
+    this.stopped = true;
+    this.wake.abort();
+    await this.loop;
+    this.client.close();
+    return this.calls;
+  }
+
+  private async run(everyMs: number): Promise<void> {
+    while (!this.stopped) {
+      const started = performance.now();
+      try {
+        await this.client.info();
+        this.calls.ok++;
+      } catch (error) {
+        const name = (error as Error).name;
+        this.calls.failed++;
+        this.calls.errors[name] = (this.calls.errors[name] ?? 0) + 1;
+      }
+      this.calls.slowestMs = Math.max(this.calls.slowestMs, performance.now() - started);
+      await sleep(everyMs, undefined, { signal: this.wake.signal }).catch(() => {});
+    }
+  }
+}
