@@ -135,7 +135,8 @@ function printReport(report: FuzzReport): void {
   );
   console.log(
     `\nsent ${report.sent} (${report.sendFailures} sends timed out${report.stoppedEarly ? ', stopped at the deadline' : ''}) ` +
-      `in ${(report.elapsedMs / 1000).toFixed(1)} s; answered ${report.answered} of ${report.answerable} answerable`,
+      `in ${(report.elapsedMs / 1000).toFixed(1)} s; answered ${report.answered} of ${report.answerable} answerable; ` +
+      `the ping after each socket's last message answered on ${report.pingsAnswered} of ${Number(values.sockets)} sockets`,
   );
   console.log(
     `honest info() calls: ${honest.ok} ok, ${honest.failed} failed ${JSON.stringify(honest.errors)}, slowest ${honest.slowestMs.toFixed(0)} ms`,

@@ -3,7 +3,7 @@
  * name, and which of the messages a sound server can answer were answered. Replies are matched
  * to messages by `response_to`, so a reply to the wrong message is not mistaken for an answer.
  */
-import { decodeEvent, EVENT, idKey, type ZerorpcEvent } from '@maskrcnn-zmq/shared';
+import { decodeEvent, EVENT, idKey, type MessageId, type ZerorpcEvent } from '@maskrcnn-zmq/shared';
 import type { HostileMessage } from './hostile-messages.js';
 
 export interface KindTally {
@@ -33,6 +33,9 @@ export class ReplyTally {
   readonly replies: ReplyCounts = { OK: 0, ERR: {}, heartbeats: 0, other: 0, unsolicited: 0 };
   /** Answerable messages not yet answered, by id, with their kind. */
   private readonly waiting = new Map<string, string>();
+  /** Ids of the pings that close each socket's run, not yet answered. */
+  private readonly barriers = new Set<string>();
+  private barriersSent = 0;
   private answerable = 0;
   private answered = 0;
 
@@ -44,6 +47,15 @@ export class ReplyTally {
     tally.answerable++;
     this.answerable++;
     this.waiting.set(idKey(message.messageId), message.kind);
+  }
+
+  /**
+   * A ping sent after a socket's last message: messages on one socket arrive in order, so its
+   * answer shows the server has read everything sent before it. Not counted as a reply.
+   */
+  sendingBarrier(id: MessageId): void {
+    this.barriers.add(idKey(id));
+    this.barriersSent++;
   }
 
   /** The send failed: the message never left, so nothing is owed for it. */
@@ -66,6 +78,7 @@ export class ReplyTally {
     }
     const { name, args } = event;
     const responseTo = event.header.response_to;
+    if (responseTo !== undefined && this.barriers.delete(idKey(responseTo))) return;
     if (name === EVENT.heartbeat) {
       this.replies.heartbeats++;
       return;
@@ -96,6 +109,11 @@ export class ReplyTally {
   /** Answerable messages sent, and how many of them were answered. */
   get progress(): { answerable: number; answered: number } {
     return { answerable: this.answerable, answered: this.answered };
+  }
+
+  /** End-of-run pings sent, and how many came back. */
+  get barrierProgress(): { sent: number; answered: number } {
+    return { sent: this.barriersSent, answered: this.barriersSent - this.barriers.size };
   }
 
   private kind(kind: string): KindTally {

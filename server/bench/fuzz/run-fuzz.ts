@@ -7,10 +7,17 @@
  *   fuzz socket ×N --hostile message-->  server   (never waits for the reply)
  *   fuzz socket ×N <--OK | ERR | _zpc_hb-- server (read in the background, counted)
  *   honest client  --info()--> server --OK-->      (every second; must always succeed)
+ *   fuzz socket ×N --_zerorpc_ping--> server --OK--> (after its last message: all were read)
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VisionClient } from '@maskrcnn-zmq/shared';
+import {
+  BUILTIN,
+  encodeEvent,
+  newMessageId,
+  requestHeader,
+  VisionClient,
+} from '@maskrcnn-zmq/shared';
 import { Dealer } from 'zeromq';
 import { photo } from '../../test/helpers.js';
 import { HostileMessages, KINDS, selectKinds } from './hostile-messages.js';
@@ -52,6 +59,11 @@ export interface FuzzReport {
   /** Messages a sound server can answer, and how many it did answer. */
   answerable: number;
   answered: number;
+  /**
+   * Of the pings sent on each socket after its last message (one per socket), how many were
+   * answered: one missing means the server never got through that socket's messages.
+   */
+  pingsAnswered: number;
   replies: ReplyCounts;
   honest: HonestCalls;
   elapsedMs: number;
@@ -118,10 +130,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }),
   );
 
+  // A ping closes each socket's run; until it is answered, its earlier messages may still be
+  // queued in the socket, and closing it (linger 0) would discard them unsent.
+  await Promise.all(
+    sockets.map(async (socket) => {
+      const id = newMessageId();
+      tally.sendingBarrier(id);
+      const ping = encodeEvent({ header: requestHeader(id), name: BUILTIN.ping, args: [] });
+      await socket.send([Buffer.alloc(0), ping]).catch(() => {});
+    }),
+  );
   const drainUntil = performance.now() + (options.drainMs ?? 5000);
   while (performance.now() < drainUntil) {
     const { answerable, answered } = tally.progress;
-    if (answered >= answerable) break;
+    const barriers = tally.barrierProgress;
+    if (answered >= answerable && barriers.answered >= barriers.sent) break;
     await sleep(50);
   }
   for (const socket of sockets) socket.close();
@@ -132,6 +155,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     sendFailures,
     byKind: Object.fromEntries([...tally.byKind].sort(([a], [b]) => a.localeCompare(b))),
     ...tally.progress,
+    pingsAnswered: tally.barrierProgress.answered,
     replies: tally.replies,
     honest,
     elapsedMs: performance.now() - started,

@@ -1,7 +1,7 @@
 /**
  * Wrong envelopes around a valid request: no delimiter, a delimiter that is not empty, frames
  * where none belong, routing frames before the delimiter (which a ROUTER must send back as they
- * came), and messages of tens of MiB spread over several frames.
+ * came), messages of tens of MiB spread over several frames, and one of 272 MiB in 8 MiB frames.
  */
 import { pack } from '../msgpack-writer.js';
 import { Prng } from '../prng.js';
@@ -42,6 +42,14 @@ export const ENVELOPES: Kind[] = [
     'empty-payload': () => ({ frames: [DELIMITER, DELIMITER], expectsReply: false }),
     'two-payloads': (rng) => ({ frames: [DELIMITER, info(rng), info(rng)], expectsReply: false }),
     'extra-frames-before-delimiter': (rng) => routed(rng, extraFrames(rng)),
+  }),
+  ...family('oversized-envelope', 0.03, {
+    // 272 MiB, over any sane whole-message limit (the server's default is 64 MiB): to be dropped
+    // unread. Each frame alone is small enough to pass a per-frame limit such as ZMQ_MAXMSGSIZE.
+    '34x8MiB-routing-frames': (rng) => ({
+      ...routed(rng, Array(34).fill(eightMiB())),
+      expectsReply: false,
+    }),
   }),
   ...family('large-multi-frame', 0.2, {
     '6x8MiB-no-delimiter': () => ({
