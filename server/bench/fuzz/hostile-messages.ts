@@ -1,7 +1,9 @@
 /**
- * The hostile messages of a fuzz run: every kind of `kinds/`, chosen by weight, each message
- * derived from the seed and its index alone, so any one of them can be made again to replay a
- * failure. Messages are built when asked for, so a run holds only those in flight.
+ * The hostile messages of a fuzz run: every kind of `kinds/`, each message derived from the seed
+ * and its index alone, so any one of them can be made again to replay a failure. The first
+ * messages go through the kinds once, in order, so a run at least as long as the list covers
+ * every kind, the rarest included; after that kinds come by weight. Messages are built when
+ * asked for, so a run holds only those in flight.
  */
 import { ARGUMENTS } from './kinds/arguments.js';
 import { ENVELOPES } from './kinds/envelopes.js';
@@ -54,7 +56,7 @@ export class HostileMessages {
   /** Message `index` of the run: the same for the same seed, samples and kinds. */
   at(index: number): HostileMessage {
     const rng = Prng.forItem(this.seed, index);
-    const kind = rng.weighted(this.kinds);
+    const kind = index < this.kinds.length ? this.kinds[index] : rng.weighted(this.kinds);
     return { ...kind.build(rng, this.samples), kind: kind.name, index };
   }
 }
