@@ -18,7 +18,7 @@ const fingerprint = (result: DetectResult) =>
 describe('server under concurrent callers', () => {
   let server: VisionServer;
   before(async () => {
-    server = await startServer({ queueLimit: 200 });
+    server = await startServer({ queueLimit: 200, perPeerQueueLimit: 200 });
   });
   after(() => server.close());
 

@@ -39,9 +39,13 @@ describe('server heartbeats during inference', () => {
 
   it('keeps a queued Python call alive and beats to it', async () => {
     const image = readFileSync(photo('000000000394.jpg'));
-    const client = new VisionClient({ endpoint: server.endpoint, heartbeatMs: HEARTBEAT_MS });
+    // Six peers with one call each: the fair queue serves the Python call after them, in turn.
+    const clients = Array.from(
+      { length: 6 },
+      () => new VisionClient({ endpoint: server.endpoint, heartbeatMs: HEARTBEAT_MS }),
+    );
     try {
-      const ahead = Array.from({ length: 6 }, () => client.getMask(image));
+      const ahead = clients.map((client) => client.getMask(image));
       const reply = await pythonCall(server.endpoint, 'detect', [{ masks: false }], {
         image: photo('000000000394.jpg'),
         heartbeatS: HEARTBEAT_MS / 1000,
@@ -50,7 +54,7 @@ describe('server heartbeats during inference', () => {
       assert.equal(reply.err, undefined, JSON.stringify(reply.err));
       assert.ok(reply.beats_received >= 2, `beats received: ${reply.beats_received}`);
     } finally {
-      client.close();
+      for (const client of clients) client.close();
     }
   });
 });

@@ -15,12 +15,12 @@ import { pino } from 'pino';
 import { Dealer } from 'zeromq';
 import { photo, startServer } from '../helpers.js';
 
-const HEARTBEAT_MS = 100;
+const HEARTBEAT_MS = 50;
 
 /**
  * A caller that beat once and then went silent is gone; its queued request is withdrawn:
  *
- *   other  --getMask ×4--> server   (keeps the worker busy)
+ *   others --getMask ×8--> server   (eight peers, one call each: the worker stays busy)
  *   silent --detect------> server   (queued)
  *   silent --_zpc_hb-----> server   once, then nothing
  *   server: two intervals without a beat → caller lost → the request leaves the queue, no reply
@@ -38,12 +38,15 @@ describe('server and a caller that goes away', () => {
       heartbeatMs: HEARTBEAT_MS,
       log: pino({ level: 'info' }, sink),
     });
-    const other = new VisionClient({ endpoint: server.endpoint, heartbeatMs: HEARTBEAT_MS });
+    const others = Array.from(
+      { length: 8 },
+      () => new VisionClient({ endpoint: server.endpoint, heartbeatMs: HEARTBEAT_MS }),
+    );
     const silent = new Dealer({ linger: 0 });
     try {
       const image = readFileSync(photo('000000000459.jpg'));
-      const busy = Promise.all(Array.from({ length: 4 }, () => other.getMask(image)));
-      await sleep(20);
+      const busy = Promise.all(others.map((other) => other.getMask(image)));
+      await sleep(100);
       silent.connect(server.endpoint);
       const id = newMessageId();
       const send = (name: string, header = requestHeader(id), args: unknown[] = [image]) =>
@@ -64,10 +67,13 @@ describe('server and a caller that goes away', () => {
       );
       assert.ok(!replies.includes('OK'), `the gone caller got ${replies.join(', ')}`);
       assert.ok(replies.includes('_zpc_hb'), 'it was beaten to while it waited');
+      const { counters, queue } = await others[0].info();
+      assert.equal(counters.abandoned.lostCaller, 1);
+      assert.deepEqual([queue.waiting, queue.running], [0, 0]);
       silent.close();
       await listening;
     } finally {
-      other.close();
+      for (const other of others) other.close();
       await server.close();
     }
   });
