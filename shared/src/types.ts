@@ -41,7 +41,11 @@ export interface DetectedInstance {
   /** The model's class index, 1..80. */
   classId: number;
   score: number;
-  /** [x1, y1, x2, y2] in original-image pixels. */
+  /**
+   * [x1, y1, x2, y2] in original-image pixels, inclusive (Detectron's convention): the box is
+   * `x2 - x1 + 1` pixels wide and `y2 - y1 + 1` high, and COCO's `[x, y, w, h]` is
+   * `[x1, y1, x2 - x1 + 1, y2 - y1 + 1]`.
+   */
   box: [number, number, number, number];
   /** Absent when `masks: false` was asked for. */
   mask?: CocoRle;
