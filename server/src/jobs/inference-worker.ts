@@ -1,28 +1,17 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { isWireErrorName, remoteErrorFrom } from '@maskrcnn-zmq/shared';
 import type {
   FromWorker,
   Job,
-  JobFailure,
   JobOutput,
   ModelDescription,
   ToWorker,
   WorkerConfig,
 } from './job.js';
+import { errorOf } from './job-failure.js';
 
 /** Why a worker's job ended without an answer from it. */
 export class WorkerLostError extends Error {
   override name = 'WorkerLost';
-}
-
-/** A job failed inside the worker with an error nobody raised on purpose; `stack` is the worker's. */
-export class JobCrashedError extends Error {
-  override name = 'JobCrashed';
-}
-
-/** A job stopped at a stage boundary because it was cancelled. */
-export class JobCancelledError extends Error {
-  override name = 'JobCancelled';
 }
 
 export interface WorkerLimits {
@@ -103,7 +92,7 @@ export class InferenceWorker {
 
   /**
    * Runs `job`; one at a time.
-   * @throws the job's wire error (`InvalidImage`, …); {@link JobCrashedError} for any other
+   * @throws the job's wire error (`InvalidImage`, …); `JobCrashedError` for any other
    *   failure in the worker; {@link WorkerLostError} when the worker ends during the job.
    */
   run(job: Job): Promise<JobOutput> {
@@ -117,7 +106,7 @@ export class InferenceWorker {
 
   /**
    * Asks the running job to stop at its next stage boundary. Its promise settles as the worker
-   * answers (with {@link JobCancelledError} if it had stages left); the worker stays busy until
+   * answers (with `JobCancelledError` if it had stages left); the worker stays busy until
    * then.
    */
   cancel(): void {
@@ -140,15 +129,4 @@ export class InferenceWorker {
     if (message.type === 'done') current.resolve(message.output);
     else current.reject(errorOf(message.failure));
   }
-}
-
-/** The error a failure stands for: a wire error by own name only, anything else a crash. */
-function errorOf(failure: JobFailure): Error {
-  if (failure.wireName !== undefined && isWireErrorName(failure.wireName)) {
-    return remoteErrorFrom(failure.wireName, failure.message, '');
-  }
-  if (failure.cancelled) return new JobCancelledError(failure.message);
-  const error = new JobCrashedError(failure.message);
-  if (failure.stack) error.stack = failure.stack;
-  return error;
 }

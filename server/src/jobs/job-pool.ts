@@ -10,13 +10,9 @@ import type { Logger } from 'pino';
 import type { Counters } from '../counters.js';
 import { RateLimitedLog } from '../rate-limited-log.js';
 import { FairQueue } from './fair-queue.js';
-import {
-  InferenceWorker,
-  JobCancelledError,
-  JobCrashedError,
-  WorkerLostError,
-} from './inference-worker.js';
+import { InferenceWorker, WorkerLostError } from './inference-worker.js';
 import type { Job, JobOutput, ModelDescription, OutputOf, WorkerConfig } from './job.js';
+import { JobCancelledError, JobCrashedError } from './job-failure.js';
 
 export interface JobPoolOptions extends WorkerConfig {
   /** Inference worker processes, each with its own copy of the model. */

@@ -5,16 +5,11 @@
  * and replaced without taking the server with it (terminating a *thread* inside onnxruntime
  * aborts the whole process).
  */
-import { RemoteError } from '@maskrcnn-zmq/shared';
 import { MaskRcnnPipeline } from '../inference/pipeline.js';
 import { renderComposite } from '../render/composite.js';
-import type { FromWorker, JobFailure, ToWorker, WorkerConfig } from './job.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './job.js';
+import { failureOf, JobCancelledError } from './job-failure.js';
 import { runJob } from './run-job.js';
-
-/** Thrown at a stage boundary of a cancelled job. */
-class JobCancelledError extends Error {
-  override name = 'JobCancelled';
-}
 
 const config = JSON.parse(process.argv[2]) as WorkerConfig;
 const send = (message: FromWorker) => process.send?.(message);
@@ -54,11 +49,3 @@ process.on('message', async (message: ToWorker) => {
   }
 });
 send({ type: 'ready', model: pipeline.describe() });
-
-/** Only the wire errors a stage raises on purpose keep their name; anything else is internal. */
-function failureOf(error: unknown): JobFailure {
-  const { message, stack } = error instanceof Error ? error : new Error(String(error));
-  if (error instanceof JobCancelledError) return { message, cancelled: true };
-  if (error instanceof RemoteError) return { wireName: error.name, message };
-  return { message, stack };
-}
