@@ -79,8 +79,22 @@ describe('decodeImage', () => {
     const noise = Buffer.from('this is not an image, just some text of fifty bytes');
     await assert.rejects(decodeImage(noise), (err: Error) => {
       assert.ok(err instanceof InvalidImageError);
-      assert.match(err.message, /^image is not a readable JPEG, PNG or WebP \(51 bytes\): /);
+      assert.equal(
+        err.message,
+        'image is not JPEG, PNG or WebP (51 bytes starting 74 68 69 73 20 69 73 20)',
+      );
       return true;
+    });
+  });
+
+  test('rejects a header past the magic bytes that no decoder can read', async () => {
+    const broken = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(40),
+    ]);
+    await assert.rejects(decodeImage(broken), {
+      name: 'InvalidImage',
+      message: /^image is not a readable png \(48 bytes\): /,
     });
   });
 
@@ -104,8 +118,22 @@ describe('decodeImage', () => {
       .toBuffer();
     await assert.rejects(decodeImage(gif), {
       name: 'InvalidImage',
-      message: 'image format is gif; send JPEG, PNG or WebP',
+      message: `image is not JPEG, PNG or WebP (${gif.length} bytes starting 47 49 46 38 39 61 02 00)`,
     });
+  });
+
+  test('never hands SVG, PDF or TIFF to a decoder: the magic bytes come first', async () => {
+    // libvips would load each of these (SVG even fetches what it references).
+    for (const text of [
+      '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><image href="file:///etc/passwd"/></svg>',
+      '%PDF-1.4\n%âãÏÓ\n1 0 obj <<>> endobj',
+      'II*\u0000\b\u0000\u0000\u0000',
+    ]) {
+      await assert.rejects(decodeImage(Buffer.from(text, 'latin1')), {
+        name: 'InvalidImage',
+        message: /^image is not JPEG, PNG or WebP \(\d+ bytes starting /,
+      });
+    }
   });
 
   test('rejects a 30000×30000 PNG from its header alone', async () => {
