@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
@@ -73,4 +73,22 @@ export async function pythonCall(
   // Debian's python3-zmq and python3-msgpack are visible to /usr/bin/python3 only.
   const { stdout } = await promisify(execFile)('/usr/bin/python3', argv, { maxBuffer: 64 << 20 });
   return JSON.parse(stdout);
+}
+
+/** The pids of the inference worker processes that `parentPid` has forked. */
+export function workerPids(parentPid = process.pid): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return (
+          ppid === parentPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker-main')
+        );
+      } catch {
+        return false; // It ended while we looked.
+      }
+    })
+    .map(Number);
 }
