@@ -17,6 +17,8 @@ export interface Exit {
 export interface ServerProcessOptions {
   /** More `serve` flags, e.g. `['--queue', '128']`. */
   flags?: readonly string[];
+  /** Where to bind (default: a free loopback port), e.g. to restart a server where it was. */
+  endpoint?: string;
   /** How long loading and warming the model may take (default 120 s). */
   readyTimeoutMs?: number;
 }
@@ -56,7 +58,7 @@ export class ServerProcess {
    * @throws when it exits or stays silent past the timeout, with its last log lines.
    */
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
-    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const endpoint = options.endpoint ?? `tcp://127.0.0.1:${await freePort()}`;
     const argv = [MAIN, 'serve', '--bind', endpoint, '--model-dir', MODEL_DIR];
     // At info whatever the flags say: "ready" is an info line, and it is what start waits for.
     const child = spawn(
