@@ -60,7 +60,7 @@ export async function pythonCall(
   endpoint: string,
   method: string,
   args: unknown[],
-  options: { image?: string; heartbeatS?: number } = {},
+  options: { image?: string; heartbeatS?: number; timeoutS?: number } = {},
 ): Promise<PythonReply> {
   const argv = [
     `${REPO}server/test/e2e/fixtures/zerorpc_client.py`,
@@ -69,6 +69,7 @@ export async function pythonCall(
     ...args.map((arg) => JSON.stringify(arg)),
     ...(options.image ? ['--image', options.image] : []),
     ...(options.heartbeatS ? ['--heartbeat', String(options.heartbeatS)] : []),
+    ...(options.timeoutS ? ['--timeout', String(options.timeoutS)] : []),
   ];
   // Debian's python3-zmq and python3-msgpack are visible to /usr/bin/python3 only.
   const { stdout } = await promisify(execFile)('/usr/bin/python3', argv, { maxBuffer: 64 << 20 });
