@@ -87,7 +87,7 @@ test('loop: after calls time out it goes on and reports the outage once, and the
   const warnings = lines.filter((line) => line.level === 40);
   assert.equal(warnings.length, 1);
   assert.equal(warnings[0].msg, 'the server did not answer; going on with the newest frames');
-  assert.equal((warnings[0].err as { type: string }).type, 'Timeout');
+  assert.equal((warnings[0].err as { type: string }).type, 'TimeoutError');
   const recovered = lines.find((line) => line.msg === 'the server answers again');
   assert.equal(recovered?.failedFrames, 4);
   assert.equal(figures.snapshot().failed, 4);

@@ -18,7 +18,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /** A PNG with valid chunks and CRCs: 8-bit, greyscale (colour type 0) or RGB (2). */
-function png(width: number, height: number, colourType: 0 | 2, idat: Buffer): Buffer {
+export function png(width: number, height: number, colourType: 0 | 2, idat: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import {
   encodeEvent,
   newMessageId,
@@ -11,30 +11,13 @@ import {
   ZerorpcClient,
 } from '@maskrcnn-zmq/shared';
 import { Dealer } from 'zeromq';
+import { png } from '../../bench/fuzz/hostile-images.js';
 import type { VisionServer } from '../../src/server.js';
 import { photo, startServer } from '../helpers.js';
 
 /** A PNG whose header claims `width`×`height`; only the header is valid, which is all a size check may read. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+const pngClaiming = (width: number, height: number) =>
+  png(width, height, 2, deflateSync(Buffer.alloc(1024)));
 
 describe('server bad input', () => {
   let server: VisionServer;

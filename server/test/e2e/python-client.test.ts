@@ -64,9 +64,13 @@ describe('python zerorpc client', () => {
       'detect',
       'info',
     ]);
+    // getargspec's (args, varargs, keywords, defaults), which `zerorpc --inspect` formats as
+    // detect(image, options=None).
     assert.deepEqual((await pythonCall(server.endpoint, '_zerorpc_args', ['detect'])).ok, [
-      'image',
-      'options',
+      ['image', 'options'],
+      null,
+      null,
+      [null],
     ]);
     assert.match(
       (await pythonCall(server.endpoint, '_zerorpc_help', ['getMask'])).ok as string,
