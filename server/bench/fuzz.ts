@@ -12,7 +12,7 @@
  * (stop sending after S seconds, default 300).
  */
 import { parseArgs } from 'node:util';
-import { VisionClient } from '@maskrcnn-zmq/shared';
+import { type ServerInfo, VisionClient } from '@maskrcnn-zmq/shared';
 import { type FuzzReport, runFuzz } from './fuzz/run-fuzz.js';
 import { stillServes } from './fuzz/still-serves.js';
 import { ServerProcess } from './server-process.js';
@@ -48,15 +48,14 @@ const report = await runFuzz({
 
 const final = server.alive ? await stillServes(server.endpoint) : undefined;
 const rssAfter = server.alive ? server.rssMiB() : undefined;
-const counters = server.alive ? await countersOf(server.endpoint) : 'the server is gone';
+const info = server.alive ? await serverInfo(server.endpoint) : 'the server is gone';
 
 printReport(report);
 console.log('\nthe server counted');
 console.log(
-  typeof counters === 'string'
-    ? `  info().counters: ${counters}`
-    : JSON.stringify(counters, null, 2),
+  typeof info === 'string' ? `  info(): ${info}` : JSON.stringify(info.counters, null, 2),
 );
+if (typeof info !== 'string') console.log(`its memory now, MiB: ${JSON.stringify(info.memoryMiB)}`);
 console.log(
   table(
     ['warning logged', 'lines'],
@@ -84,12 +83,11 @@ for (const problem of problems) console.log(`FAIL: ${problem}`);
 if (problems.length === 0) console.log('PASS');
 process.exitCode = problems.length === 0 ? 0 : 1;
 
-/** `info().counters` as the server reports it, or why there is none. */
-async function countersOf(endpoint: string): Promise<unknown> {
+/** `info()` as the server answers it, or why it did not. */
+async function serverInfo(endpoint: string): Promise<ServerInfo | string> {
   const client = new VisionClient({ endpoint, timeoutMs: 10_000 });
   try {
-    const info = (await client.info()) as { counters?: unknown };
-    return info.counters ?? 'absent (this server does not report counters)';
+    return await client.info();
   } catch (error) {
     return `info() failed: ${(error as Error).message}`;
   } finally {

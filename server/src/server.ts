@@ -64,6 +64,7 @@ export class VisionServer {
       maxInputPixels: options.maxInputPixels,
       maxMessageBytes: options.maxMessageBytes,
       counters: counters.snapshot(),
+      memoryMiB: memoryMiB(),
     });
     const dispatcher = new Dispatcher(SERVER_NAME, [
       getMask(pool),
@@ -77,7 +78,7 @@ export class VisionServer {
       pool.close();
       throw error;
     }
-    const { counters: _, ...described } = describeServer();
+    const { counters: _, memoryMiB: __, ...described } = describeServer();
     log.info({ endpoint: router.endpoint, ...described, model: pool.model.name }, 'ready');
     return new VisionServer(router, pool, log);
   }
@@ -108,4 +109,10 @@ export class VisionServer {
     await this.router.close();
     this.pool.close();
   }
+}
+
+function memoryMiB(): ServerInfo['memoryMiB'] {
+  const { rss, heapUsed, external } = process.memoryUsage();
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  return { rss: mib(rss), heapUsed: mib(heapUsed), external: mib(external) };
 }

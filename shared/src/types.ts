@@ -110,4 +110,6 @@ export interface ServerInfo {
   /** The largest request accepted, in bytes; ZeroMQ drops the connection of a sender over it. */
   maxMessageBytes: number;
   counters: ServerCounters;
+  /** The server process's memory now (its workers' not included), in MiB. */
+  memoryMiB: { rss: number; heapUsed: number; external: number };
 }

@@ -7,7 +7,8 @@ export function info(describeServer: () => ServerInfo): Method {
     doc:
       'info() -> {name, version, model: {name, source, classes, inputSize}, executionProvider, ' +
       'threads, workers, queue: {limit, perPeerLimit, maxWaitMs, waiting, running}, heartbeatMs, ' +
-      'maxInputPixels, maxMessageBytes, counters: {dropped, errors, abandoned, workerRestarts}}',
+      'maxInputPixels, maxMessageBytes, counters: {dropped, errors, abandoned, workerRestarts}, ' +
+      'memoryMiB: {rss, heapUsed, external}}',
     args: [],
     handler: async () => describeServer(),
   };

@@ -53,8 +53,7 @@ export type Inbound =
  * {@link REQUEST_LIMITS}. Never throws.
  */
 export function classify(frames: Buffer[], maxMessageBytes: number): Inbound {
-  let bytes = 0;
-  for (const frame of frames) bytes += frame.length;
+  const bytes = totalBytes(frames);
   const allowed = maxMessageBytes + MAX_ROUTING_FRAMES * MAX_ROUTING_FRAME_BYTES;
   if (bytes > allowed) {
     return drop(
@@ -97,6 +96,13 @@ export function classify(frames: Buffer[], maxMessageBytes: number): Inbound {
       };
     }
   }
+}
+
+/** The size of a message, all frames together. */
+export function totalBytes(frames: readonly Buffer[]): number {
+  let bytes = 0;
+  for (const frame of frames) bytes += frame.length;
+  return bytes;
 }
 
 function checkTimeout(identity: Buffer[], event: ZerorpcEvent): Inbound {

@@ -19,7 +19,8 @@ import type { Logger } from 'pino';
 import type { Counters } from '../counters.js';
 import { RateLimitedLog } from '../rate-limited-log.js';
 import type { Dispatcher } from './dispatch.js';
-import { classify } from './inbound.js';
+import { classify, totalBytes } from './inbound.js';
+import { LARGE_MESSAGE_BYTES, releaseSoon } from './release-memory.js';
 
 export interface RouterOptions {
   /** ZeroMQ endpoint to bind, e.g. `tcp://127.0.0.1:38282`. */
@@ -124,7 +125,11 @@ export class RpcRouter {
   private async receiveLoop(): Promise<void> {
     while (!this.socket.closed) {
       try {
-        for await (const frames of this.socket.messages()) this.receive(frames);
+        for await (const frames of this.socket.messages()) {
+          this.receive(frames);
+          // By now a large message is dropped, or copied to a worker: its memory can go.
+          if (totalBytes(frames) >= LARGE_MESSAGE_BYTES) releaseSoon();
+        }
       } catch (error) {
         this.drops.warn('receive-failed', { err: error }, 'receiving failed; the loop carries on');
         await yieldToLoop();
