@@ -45,19 +45,19 @@ export class MaskRcnnPipeline {
   /**
    * Runs one image. Instances are best first, filtered by `opts`; masks are computed only for
    * them, and only when `opts.masks`. `checkpoint` runs between the detector and the masks, so
-   * a caller can stop work nobody will read by throwing from it.
+   * a caller can stop work nobody will read by throwing (or rejecting) from it.
    * @throws ModelRunError from the graphs; whatever `checkpoint` throws.
    */
   async run(
     image: RgbImage,
     opts: InferenceOptions,
-    checkpoint: () => void = () => {},
+    checkpoint: () => void | Promise<void> = () => {},
   ): Promise<InferenceResult> {
     const run = await this.detector.detect(image);
     const chosen = run.detections
       .filter((d) => d.score >= opts.scoreThreshold && (opts.classIds?.has(d.classId) ?? true))
       .slice(0, opts.maxDetections);
-    checkpoint();
+    await checkpoint();
     const masksStarted = performance.now();
     const masks = opts.masks ? await run.masks(chosen) : undefined;
     return {

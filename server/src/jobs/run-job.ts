@@ -18,15 +18,15 @@ export async function runJob(
   pipeline: MaskRcnnPipeline,
   job: Job,
   maxInputPixels: number,
-  checkpoint: () => void = () => {},
+  checkpoint: () => void | Promise<void> = () => {},
 ): Promise<JobOutput> {
   const started = performance.now();
   const { bytes, form } = imageBytesOf(job.image);
   const image = await decodeImage(bytes, { maxInputPixels });
   const decode = performance.now() - started;
-  checkpoint();
+  await checkpoint();
   const { instances, timingsMs } = await pipeline.run(image, job.inference, checkpoint);
-  checkpoint();
+  await checkpoint();
   const encodeStarted = performance.now();
   const stages = () => {
     const finished = performance.now();

@@ -5,6 +5,7 @@
  * and replaced without taking the server with it (terminating a *thread* inside onnxruntime
  * aborts the whole process).
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { MaskRcnnPipeline } from '../inference/pipeline.js';
 import { renderComposite } from '../render/composite.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './job.js';
@@ -35,8 +36,12 @@ process.on('message', async (message: ToWorker) => {
     return;
   }
   const { id, job } = message;
-  const checkpoint = () => {
-    if (cancelled === id) throw new JobCancelledError();
+  const checkpoint = async () => {
+    // Stages run long stretches of synchronous code; two turns of the event loop let a cancel
+    // that arrived meanwhile be read (one turn may end before the loop polls for it).
+    await yieldToLoop();
+    await yieldToLoop();
+    if (cancelled === id) throw new JobCancelledError('the job was cancelled');
   };
   try {
     send({

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ServerInfo, VisionClient, ZerorpcClient } from '@maskrcnn-zmq/shared';
+import sharp from 'sharp';
 import { photo, pythonCall, startServer } from '../helpers.js';
 
 const jpeg = readFileSync(photo('000000000459.jpg'));
@@ -60,6 +61,33 @@ describe('server deadlines', () => {
       assert.match(reply.err?.[1] ?? '', /within its timeout of 50 ms/);
     } finally {
       for (const client of busy) client.close();
+      await server.close();
+    }
+  });
+
+  it('stops a running job at its next stage when the deadline passes, answering at once', async (t) => {
+    const server = await startServer();
+    const client = new VisionClient({ endpoint: server.endpoint, timeoutMs: 30_000 });
+    try {
+      // 49 megapixels: decoding takes a good part of 200 ms, the stages after it a second more.
+      const big = await sharp(jpeg).resize(7000, 7000, { fit: 'fill' }).jpeg().toBuffer();
+      await client.info();
+      let started = performance.now();
+      await client.getMask(big);
+      const wholeMs = performance.now() - started;
+
+      started = performance.now();
+      await assert.rejects(client.getMask(big, { timeoutMs: 60 }), { name: 'DeadlineExceeded' });
+      const answeredMs = performance.now() - started;
+      while ((await client.info()).queue.running > 0) await sleep(5);
+      const idleMs = performance.now() - started;
+      t.diagnostic(
+        `whole job ${wholeMs.toFixed(0)} ms; deadline answered at ${answeredMs.toFixed(0)} ms, worker idle at ${idleMs.toFixed(0)} ms`,
+      );
+      assert.ok(answeredMs < 300, `answered after ${answeredMs.toFixed(0)} ms`);
+      assert.ok(idleMs < wholeMs / 2, `the worker ran on for ${idleMs.toFixed(0)} ms`);
+    } finally {
+      client.close();
       await server.close();
     }
   });

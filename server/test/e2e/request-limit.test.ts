@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { RequestTooLargeError, VisionClient } from '@maskrcnn-zmq/shared';
-import { photo, startServer } from '../helpers.js';
+import { photo, pythonCall, startServer } from '../helpers.js';
 
 const LIMIT = 300_000;
 
@@ -36,6 +36,20 @@ describe('server request limit, seen from the TypeScript client', () => {
       assert.equal((await client.info()).maxMessageBytes, LIMIT);
     } finally {
       client.close();
+      await server.close();
+    }
+  });
+
+  it('gives a Python caller no reply for an oversized image: LostRemote after two beats', async () => {
+    const server = await startServer({ maxMessageBytes: LIMIT, heartbeatMs: 200 });
+    try {
+      const reply = await pythonCall(server.endpoint, 'getMask', [], {
+        image: photo('000000000034.jpg'),
+        heartbeatS: 0.2,
+      });
+      assert.equal(reply.err?.[0], 'LostRemote');
+      assert.equal(reply.beats_received, 0);
+    } finally {
       await server.close();
     }
   });
