@@ -21,8 +21,7 @@ export function isBase64Text(text: string | Uint8Array): boolean {
   let i = 0;
   while (i < length && classOf(code(i)) === BODY) i++;
   if (i === 0) return false;
-  let pads = 0;
-  while (i < length && classOf(code(i)) === PAD && pads < 2) i++, pads++;
+  for (let pads = 0; pads < 2 && i < length && classOf(code(i)) === PAD; pads++) i++;
   for (; i < length; i++) {
     const c = classOf(code(i));
     // After the body only whitespace may follow; line breaks count as whitespace there.

@@ -181,7 +181,7 @@ describe('server under hostile input', () => {
       (m) => encode([{ ...requestHeader(m), timeout_ms: 'soon' }, 'info', []]),
       /timeout_ms must be a positive number/,
     );
-    for (const [, messageId, payload] of cases) await attacker.send([DELIMITER, payload]);
+    for (const [, , payload] of cases) await attacker.send([DELIMITER, payload]);
     for (const [what, messageId, , message] of cases) {
       const reply = await attacker.reply(messageId);
       assert.equal(reply?.name, 'ERR', what);
