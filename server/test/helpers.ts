@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -48,6 +48,25 @@ export function startServer(overrides: Partial<ServerOptions> = {}): Promise<Vis
     ...overrides,
   });
 }
+
+/**
+ * A test's `skip` option for a tool outside Node: false where it is here, else the reason,
+ * which node:test prints. Where `MASKRCNN_ZMQ_REQUIRE_ALL` is set (`.ci/run` sets it, having
+ * installed everything) a missing tool fails the test file instead.
+ */
+export function skipUnless(available: boolean, need: string): string | false {
+  if (available) return false;
+  if (process.env.MASKRCNN_ZMQ_REQUIRE_ALL) {
+    throw new Error(`this test needs ${need}, and MASKRCNN_ZMQ_REQUIRE_ALL is set`);
+  }
+  return `needs ${need}`;
+}
+
+/** The `skip` option of tests that call the server from Debian's Python. */
+export const WITHOUT_PYTHON = skipUnless(
+  spawnSync('/usr/bin/python3', ['-c', 'import zmq, msgpack']).status === 0,
+  "Debian's python3-zmq and python3-msgpack (apt-get install python3-zmq python3-msgpack)",
+);
 
 export interface PythonReply {
   ok?: unknown;

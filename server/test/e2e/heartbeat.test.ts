@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import type { VisionServer } from '../../src/server.js';
-import { photo, pythonCall, startServer } from '../helpers.js';
+import { photo, pythonCall, startServer, WITHOUT_PYTHON } from '../helpers.js';
 
 const HEARTBEAT_MS = 100;
 
@@ -37,7 +37,7 @@ describe('server heartbeats during inference', () => {
     }
   });
 
-  it('keeps a queued Python call alive and beats to it', async () => {
+  it('keeps a queued Python call alive and beats to it', { skip: WITHOUT_PYTHON }, async () => {
     const image = readFileSync(photo('000000000394.jpg'));
     // Six peers with one call each: the fair queue serves the Python call after them, in turn.
     const clients = Array.from(

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import sharp from 'sharp';
-import { photo, pythonCall, startServer } from '../helpers.js';
+import { photo, pythonCall, startServer, WITHOUT_PYTHON } from '../helpers.js';
 
 /**
  * At zerorpc's own pace — 5 s heartbeats, LostRemote after two silent intervals — a call that
@@ -14,7 +14,7 @@ import { photo, pythonCall, startServer } from '../helpers.js';
  *   python <--_zpc_hb-- server every 5 s; python --_zpc_hb--> server every 5 s
  *   python <--OK------- server            after more than 15 s
  */
-describe('server and a long call at zerorpc’s default heartbeat', () => {
+describe('server and a long call at zerorpc’s default heartbeat', { skip: WITHOUT_PYTHON }, () => {
   it('completes a call that takes longer than 15 s for a Python client beating every 5 s', async (t) => {
     const server = await startServer({ heartbeatMs: 5000, queueLimit: 32 });
     const peers = Array.from(

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { VisionServer } from '../../src/server.js';
-import { photo, pythonCall, SMOKE_IMAGES, startServer } from '../helpers.js';
+import { photo, pythonCall, SMOKE_IMAGES, startServer, WITHOUT_PYTHON } from '../helpers.js';
 
 /**
  * An unmodified zerorpc-style Python caller (bin ids, 5 s beats, base64 text in, msgpack's
  * strict defaults) against the real server and model.
  */
-describe('python zerorpc client', () => {
+describe('python zerorpc client', { skip: WITHOUT_PYTHON }, () => {
   let server: VisionServer;
   before(async () => {
     server = await startServer();
