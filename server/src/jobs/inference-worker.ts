@@ -36,6 +36,8 @@ export class InferenceWorker {
     private readonly onExit: (worker: InferenceWorker, reason: string) => void,
   ) {
     child.on('message', (message: FromWorker) => this.receive(message));
+    // A message that cannot be sent means a broken channel: end the worker, so it is replaced.
+    child.on('error', () => this.kill());
     child.once('exit', (code, signal) => {
       this.exited = true;
       const reason = signal ? `killed by ${signal}` : `exit code ${code}`;
@@ -70,8 +72,10 @@ export class InferenceWorker {
           ),
         );
       child.once('exit', failed);
+      child.once('error', reject);
       child.once('message', (message: FromWorker) => {
         child.off('exit', failed);
+        child.off('error', reject);
         if (message.type === 'ready') resolve(new InferenceWorker(child, message.model, onExit));
         else {
           child.kill('SIGKILL');
@@ -79,11 +83,6 @@ export class InferenceWorker {
         }
       });
     });
-  }
-
-  /** Whether a job is running here. */
-  get busy(): boolean {
-    return this.current !== undefined;
   }
 
   get alive(): boolean {

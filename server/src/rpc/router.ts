@@ -90,11 +90,6 @@ export class RpcRouter {
     return this.socket.endpoint;
   }
 
-  /** Number of calls being worked on. */
-  get openExchanges(): number {
-    return this.exchanges.size;
-  }
-
   /** From now on, new calls are answered with `ShuttingDown`; open ones carry on. */
   refuseNewCalls(): void {
     this.accepting = false;
