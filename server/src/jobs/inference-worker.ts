@@ -96,6 +96,7 @@ export class InferenceWorker {
    */
   run(job: Job): Promise<JobOutput> {
     if (this.current) throw new Error('an inference worker runs one job at a time');
+    if (this.exited) return Promise.reject(new WorkerLostError('the inference worker had ended'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.current = { id, resolve, reject };

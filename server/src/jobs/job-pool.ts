@@ -10,13 +10,12 @@ import type { Logger } from 'pino';
 import type { Counters } from '../counters.js';
 import { RateLimitedLog } from '../rate-limited-log.js';
 import { FairQueue } from './fair-queue.js';
-import { InferenceWorker, WorkerLostError } from './inference-worker.js';
-import type { Job, JobOutput, ModelDescription, OutputOf, WorkerConfig } from './job.js';
+import { type InferenceWorker, WorkerLostError } from './inference-worker.js';
+import type { Job, JobOutput, ModelDescription, OutputOf } from './job.js';
 import { JobCancelledError, JobCrashedError } from './job-failure.js';
+import { type SupervisorOptions, WorkerSupervisor } from './worker-supervisor.js';
 
-export interface JobPoolOptions extends WorkerConfig {
-  /** Inference worker processes, each with its own copy of the model. */
-  workers: number;
+export interface JobPoolOptions extends SupervisorOptions {
   /** Calls that may wait for a worker in all; one more is refused with `Overloaded`. */
   queueLimit: number;
   /** Calls one peer may have waiting. */
@@ -25,8 +24,6 @@ export interface JobPoolOptions extends WorkerConfig {
   maxWaitMs: number;
   /** A job running longer is abandoned: its caller gets `InternalError`, its worker is replaced. */
   jobTimeoutMs: number;
-  /** V8 heap of each worker process, in MiB. */
-  workerHeapMiB: number;
 }
 
 /** Who a job is for. */
@@ -44,16 +41,15 @@ interface Pending {
   waitTimer?: NodeJS.Timeout;
 }
 
-const RESTART_DELAYS_MS = [0, 1000, 5000, 30_000];
-
 /**
- * Runs jobs on supervised inference worker processes, through a fair, bounded queue.
+ * Runs jobs on inference worker processes (kept alive by a {@link WorkerSupervisor}), through
+ * a fair, bounded queue.
  *
  * - A call waits at most `maxWaitMs`, and one whose caller is gone or out of time leaves the
  *   queue at once, so no worker ever starts work nobody will read.
  * - A running call whose caller goes away is answered at once and its job stops at the next
  *   stage boundary; one that overruns `jobTimeoutMs` has its worker killed.
- * - A worker that dies, busy or idle, is replaced; its call, if it had one, gets `InternalError`.
+ * - A worker that dies during a call gets its call `InternalError`; the supervisor replaces it.
  * - `drain` lets running jobs finish within a grace period and answers every waiting call.
  */
 export class JobPool {
@@ -64,7 +60,7 @@ export class JobPool {
   private readonly expiries: RateLimitedLog;
   private state: 'serving' | 'draining' | 'closed' = 'serving';
   private drained: (() => void) | undefined;
-  model!: ModelDescription;
+  private supervisor!: WorkerSupervisor;
 
   private constructor(
     private readonly options: JobPoolOptions,
@@ -81,16 +77,16 @@ export class JobPool {
    */
   static async start(options: JobPoolOptions, log: Logger, counters: Counters): Promise<JobPool> {
     const pool = new JobPool(options, log, counters);
-    const started = await Promise.allSettled(
-      Array.from({ length: options.workers }, () => pool.spawn()),
-    );
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) {
-      pool.close();
-      throw failed.reason;
-    }
-    pool.model = pool.idle[0].model;
+    pool.supervisor = await WorkerSupervisor.start(options, log, counters, (worker) => {
+      pool.idle.push(worker);
+      pool.pump();
+    });
     return pool;
+  }
+
+  /** The model every worker runs. */
+  get model(): ModelDescription {
+    return this.supervisor.model;
   }
 
   /** Queue figures for `info()`. */
@@ -182,31 +178,18 @@ export class JobPool {
     for (const pending of this.queue.clear()) {
       pending.settle({ error: new ShuttingDownError('the server was closed') });
     }
-    for (const worker of [...this.idle, ...this.running.keys()]) worker.kill();
+    this.supervisor.stop();
     this.idle.length = 0;
-  }
-
-  /** Starts a worker and adds it to the idle ones. */
-  private async spawn(): Promise<void> {
-    const { modelDir, executionProvider, threads, maxInputPixels, workerHeapMiB } = this.options;
-    const worker = await InferenceWorker.start(
-      { modelDir, executionProvider, threads, maxInputPixels },
-      { heapMiB: workerHeapMiB },
-      (gone, reason) => this.lost(gone, reason),
-    );
-    if (this.state === 'closed') {
-      worker.kill();
-      return;
-    }
-    this.idle.push(worker);
-    this.pump();
   }
 
   /** Starts waiting jobs on idle workers, for as long as there are both. */
   private pump(): void {
-    while (this.state === 'serving' && this.idle.length > 0 && this.queue.waiting > 0) {
+    while (this.state === 'serving' && this.queue.waiting > 0) {
+      const worker = this.idle.pop();
+      if (!worker) return;
+      if (!worker.alive) continue; // It died idle; the supervisor brings its replacement.
       const pending = this.queue.take((peer) => this.runningByPeer.get(peer) ?? 0);
-      if (pending) this.start(this.idle.pop()!, pending);
+      if (pending) this.start(worker, pending);
     }
   }
 
@@ -239,6 +222,7 @@ export class JobPool {
         const left = (this.runningByPeer.get(peer) ?? 1) - 1;
         if (left > 0) this.runningByPeer.set(peer, left);
         else this.runningByPeer.delete(peer);
+        // A worker that died is gone from here; the supervisor brings its replacement.
         if (worker.alive && this.state === 'serving') this.idle.push(worker);
         if (this.running.size === 0) this.drained?.();
         this.pump();
@@ -289,26 +273,5 @@ export class JobPool {
       : new OverloadedError(
           `this connection already has ${this.queue.perPeerLimit} calls waiting (the per-connection limit); wait for a reply before sending more`,
         );
-  }
-
-  /** A worker ended: unless the pool is stopping, a new one takes its place. */
-  private lost(worker: InferenceWorker, reason: string, attempt = 0): void {
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) this.idle.splice(at, 1);
-    if (this.state !== 'serving') return;
-    if (attempt === 0) {
-      this.counters.workerRestarted();
-      this.log.error({ reason }, 'an inference worker ended; starting a new one');
-    }
-    const delay = RESTART_DELAYS_MS[Math.min(attempt, RESTART_DELAYS_MS.length - 1)];
-    setTimeout(() => {
-      this.spawn().catch((error) => {
-        this.log.error(
-          { err: error, attempt: attempt + 1 },
-          'could not start a new inference worker',
-        );
-        this.lost(worker, reason, attempt + 1);
-      });
-    }, delay).unref();
   }
 }
