@@ -49,8 +49,8 @@ export type Inbound =
 
 /**
  * Classifies `frames` as a ROUTER received them. Bounded work whatever they hold: sizes are
- * summed and the envelope checked before the payload is read, and the payload is read within
- * {@link REQUEST_LIMITS}. Never throws.
+ * summed before anything is read, and the payload is read within {@link REQUEST_LIMITS}. Never
+ * throws.
  */
 export function classify(frames: Buffer[], maxMessageBytes: number): Inbound {
   const bytes = totalBytes(frames);
@@ -61,22 +61,27 @@ export function classify(frames: Buffer[], maxMessageBytes: number): Inbound {
       `${frames.length} frames of ${bytes} bytes in all (at most ${allowed})`,
     );
   }
-  const delimiterAt = frames.length - 2;
-  if (delimiterAt < 1 || frames[delimiterAt].length !== 0) {
-    return drop(
-      'no-delimiter',
-      `${frames.length} frame(s) without [identity…, empty delimiter, payload]`,
-    );
-  }
-  if (delimiterAt > MAX_ROUTING_FRAMES) {
-    return drop('envelope', `${delimiterAt} routing frames (at most ${MAX_ROUTING_FRAMES})`);
-  }
-  const identity = frames.slice(0, delimiterAt);
-  if (identity.some((frame) => frame.length > MAX_ROUTING_FRAME_BYTES)) {
-    return drop('envelope', `a routing frame over ${MAX_ROUTING_FRAME_BYTES} bytes`);
+  if (frames.length < 2) return drop('no-delimiter', "a message of its sender's identity alone");
+  const read = readEvent(frames[frames.length - 1], REQUEST_LIMITS);
+  const envelope = envelopeProblem(frames);
+  if (envelope) {
+    // The peer is the first routing frame; a reply to it alone arrives as ["", reply].
+    const header =
+      read.type === 'event'
+        ? read.event.header
+        : read.type === 'answerable'
+          ? read.header
+          : undefined;
+    if (!header || header.response_to !== undefined) return drop(envelope.reason, envelope.problem);
+    return {
+      type: 'refuse',
+      identity: [frames[0]],
+      messageId: header.message_id,
+      problem: envelope.problem,
+    };
   }
 
-  const read = readEvent(frames[frames.length - 1], REQUEST_LIMITS);
+  const identity = frames.slice(0, frames.length - 2);
   switch (read.type) {
     case 'unreadable':
       return drop(read.reason, read.problem);
@@ -96,6 +101,30 @@ export function classify(frames: Buffer[], maxMessageBytes: number): Inbound {
       };
     }
   }
+}
+
+/** What is wrong with the frames before the payload, if anything. */
+function envelopeProblem(frames: Buffer[]): { reason: string; problem: string } | undefined {
+  const delimiterAt = frames.length - 2;
+  if (delimiterAt < 1 || frames[delimiterAt].length !== 0) {
+    return {
+      reason: 'no-delimiter',
+      problem: `${frames.length} frames without an empty delimiter frame before the payload`,
+    };
+  }
+  if (delimiterAt > MAX_ROUTING_FRAMES) {
+    return {
+      reason: 'envelope',
+      problem: `${delimiterAt - 1} frames before the delimiter; send [empty delimiter, payload] (zerorpc)`,
+    };
+  }
+  if (frames.slice(0, delimiterAt).some((frame) => frame.length > MAX_ROUTING_FRAME_BYTES)) {
+    return {
+      reason: 'envelope',
+      problem: `a routing frame over ${MAX_ROUTING_FRAME_BYTES} bytes before the delimiter`,
+    };
+  }
+  return undefined;
 }
 
 /** The size of a message, all frames together. */

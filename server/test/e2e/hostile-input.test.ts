@@ -182,6 +182,26 @@ describe('server under hostile input', () => {
       /timeout_ms must be a positive number/,
     );
     for (const [, , payload] of cases) await attacker.send([DELIMITER, payload]);
+    // Envelopes no zerorpc peer sends: the answer goes to the sender alone, as ["", ERR].
+    const info = (messageId: MessageId) =>
+      encodeEvent({ header: requestHeader(messageId), name: 'info', args: [] });
+    const extraFrames = id();
+    const frames = Array.from({ length: 6 }, () => Buffer.from('extra'));
+    await attacker.send([...frames, DELIMITER, info(extraFrames)]);
+    cases.push([
+      'six frames before the delimiter',
+      extraFrames,
+      info(extraFrames),
+      /6 frames before the delimiter/,
+    ]);
+    const noDelimiter = id();
+    await attacker.send([info(noDelimiter)]);
+    cases.push([
+      'no delimiter',
+      noDelimiter,
+      info(noDelimiter),
+      /without an empty delimiter frame/,
+    ]);
     for (const [what, messageId, , message] of cases) {
       const reply = await attacker.reply(messageId);
       assert.equal(reply?.name, 'ERR', what);
