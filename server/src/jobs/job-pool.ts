@@ -37,7 +37,9 @@ export interface JobCaller {
 interface Pending {
   job: Job;
   caller: JobCaller;
+  /** Answers the caller, once; later outcomes (a job that ran on after its caller left) are dropped. */
   settle: (outcome: { output: JobOutput } | { error: Error }) => void;
+  settled: boolean;
   waitTimer?: NodeJS.Timeout;
 }
 
@@ -117,14 +119,14 @@ export class JobPool {
         reject(caller.signal.reason);
         return;
       }
-      let settled = false;
       const onAbort = () => this.withdraw(pending, caller.signal.reason as Error);
       const pending: Pending = {
         job,
         caller,
+        settled: false,
         settle: (outcome) => {
-          if (settled) return;
-          settled = true;
+          if (pending.settled) return;
+          pending.settled = true;
           clearTimeout(pending.waitTimer);
           caller.signal.removeEventListener('abort', onAbort);
           // A worker answers a job with the output of the job's own type.
@@ -214,7 +216,9 @@ export class JobPool {
       .run(pending.job)
       .then(
         (output) => pending.settle({ output }),
-        (error: Error) => pending.settle({ error: this.failure(error, pending) }),
+        (error: Error) => {
+          if (!pending.settled) pending.settle({ error: this.failure(error, pending) });
+        },
       )
       .finally(() => {
         clearTimeout(jobTimer);
@@ -254,7 +258,7 @@ export class JobPool {
 
   /** The caller's answer for a job that failed: wire errors as they are, anything else internal. */
   private failure(error: Error, pending: Pending): Error {
-    if (error instanceof RemoteError || error instanceof JobCancelledError) return error;
+    if (error instanceof RemoteError) return error;
     const method = pending.job.type;
     if (error instanceof WorkerLostError) {
       this.log.error({ method, err: error }, 'an inference worker died during a call');
