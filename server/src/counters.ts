@@ -10,6 +10,7 @@ export class Counters {
     errors: {},
     abandoned: { lostCaller: 0, deadline: 0 },
     workerRestarts: 0,
+    refusedHandshakes: 0,
   };
 
   /** A message dropped without a reply, for `reason`. */
@@ -29,6 +30,11 @@ export class Counters {
 
   workerRestarted(): void {
     this.counts.workerRestarts++;
+  }
+
+  /** A connection that failed its handshake: a plaintext client of a CURVE server, a refused key. */
+  refusedHandshake(): void {
+    this.counts.refusedHandshakes++;
   }
 
   /** A copy, safe to hand out. */

@@ -6,6 +6,7 @@ import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
 import { info } from './methods/info.js';
+import { ClientAllowList } from './rpc/client-allow-list.js';
 import { Dispatcher } from './rpc/dispatch.js';
 import { RpcRouter } from './rpc/router.js';
 
@@ -19,6 +20,12 @@ export interface ServerOptions extends JobPoolOptions {
   /** The largest request accepted, in bytes. */
   maxMessageBytes: number;
   log: Logger;
+  /**
+   * CURVE encryption: the server's key pair (Z85), and where the client public keys it lets in
+   * are (a folder of `*.key` certificates, or one file; read again by `reloadAllowList`).
+   * Without `allowFrom`, any client that knows the server's public key may call.
+   */
+  curve?: { publicKey: string; secretKey: string; allowFrom?: string };
 }
 
 /** How long replies already made get to leave when the server closes. */
@@ -36,6 +43,7 @@ export class VisionServer {
     private readonly router: RpcRouter,
     private readonly pool: JobPool,
     private readonly log: Logger,
+    private readonly allowList: ClientAllowList | undefined,
   ) {}
 
   /**
@@ -43,7 +51,10 @@ export class VisionServer {
    * calls; "ready" is logged only then.
    */
   static async start(options: ServerOptions): Promise<VisionServer> {
-    const { log } = options;
+    const { log, curve } = options;
+    const allowList = curve?.allowFrom
+      ? await ClientAllowList.load(curve.allowFrom, log)
+      : undefined;
     const loading = performance.now();
     const counters = new Counters();
     const pool = await JobPool.start(options, log, counters);
@@ -63,6 +74,7 @@ export class VisionServer {
       heartbeatMs: options.heartbeatMs,
       maxInputPixels: options.maxInputPixels,
       maxMessageBytes: options.maxMessageBytes,
+      security: curve ? (allowList ? 'curve-allow-list' : 'curve') : 'none',
       counters: counters.snapshot(),
       memoryMiB: memoryMiB(),
     });
@@ -73,14 +85,25 @@ export class VisionServer {
     ]);
     let router: RpcRouter;
     try {
-      router = await RpcRouter.listen(dispatcher, { ...options, counters });
+      router = await RpcRouter.listen(dispatcher, {
+        ...options,
+        counters,
+        curve: curve && { secretKey: curve.secretKey, gate: allowList?.admits },
+      });
     } catch (error) {
       pool.close();
       throw error;
     }
     const { counters: _, memoryMiB: __, ...described } = describeServer();
+    warnAboutSecurity(router.endpoint, options, allowList, log);
     log.info({ endpoint: router.endpoint, ...described, model: pool.model.name }, 'ready');
-    return new VisionServer(router, pool, log);
+    return new VisionServer(router, pool, log, allowList);
+  }
+
+  /** Reads the client allow-list again (SIGHUP); connected clients stay connected. */
+  async reloadAllowList(): Promise<void> {
+    if (this.allowList) await this.allowList.reload();
+    else this.log.info('no --curve-allow list to read again');
   }
 
   /** The bound endpoint. */
@@ -115,4 +138,37 @@ function memoryMiB(): ServerInfo['memoryMiB'] {
   const { rss, heapUsed, external } = process.memoryUsage();
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   return { rss: mib(rss), heapUsed: mib(heapUsed), external: mib(external) };
+}
+
+/** Says at start who can reach this server and what they can read. */
+function warnAboutSecurity(
+  endpoint: string,
+  { curve }: ServerOptions,
+  allowList: ClientAllowList | undefined,
+  log: Logger,
+): void {
+  if (!curve) {
+    if (!isLocal(endpoint)) {
+      log.warn(
+        { endpoint },
+        'serving other machines without encryption: anyone who reaches this port can use the model and read every frame; see --curve-secret-key and --curve-allow',
+      );
+    }
+    return;
+  }
+  log.info(
+    { publicKey: curve.publicKey },
+    'CURVE encryption on; clients need this server public key',
+  );
+  if (allowList)
+    log.info({ keys: allowList.size, path: curve.allowFrom }, 'clients are let in by key');
+  else
+    log.warn(
+      'CURVE without --curve-allow: any client that knows the server public key may call (encryption only)',
+    );
+}
+
+/** Whether only this machine can reach `endpoint`. */
+function isLocal(endpoint: string): boolean {
+  return /^(inproc|ipc):\/\/|^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):/.test(endpoint);
 }

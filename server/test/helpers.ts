@@ -79,7 +79,13 @@ export async function pythonCall(
   endpoint: string,
   method: string,
   args: unknown[],
-  options: { image?: string; heartbeatS?: number; timeoutS?: number } = {},
+  options: {
+    image?: string;
+    heartbeatS?: number;
+    timeoutS?: number;
+    /** CURVE: the server's public certificate and the caller's secret one. */
+    curve?: { serverKey: string; key: string };
+  } = {},
 ): Promise<PythonReply> {
   const argv = [
     `${REPO}server/test/e2e/fixtures/zerorpc_client.py`,
@@ -89,6 +95,7 @@ export async function pythonCall(
     ...(options.image ? ['--image', options.image] : []),
     ...(options.heartbeatS ? ['--heartbeat', String(options.heartbeatS)] : []),
     ...(options.timeoutS ? ['--timeout', String(options.timeoutS)] : []),
+    ...(options.curve ? ['--server-key', options.curve.serverKey, '--key', options.curve.key] : []),
   ];
   // Debian's python3-zmq and python3-msgpack are visible to /usr/bin/python3 only.
   const { stdout } = await promisify(execFile)('/usr/bin/python3', argv, { maxBuffer: 64 << 20 });

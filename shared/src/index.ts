@@ -22,5 +22,18 @@ export { parseRouted, type RoutedMessage, routedFrames } from './protocol/frames
 export { Heartbeat, type HeartbeatPeer } from './protocol/heartbeat.js';
 export { MsgpackLimitError, type MsgpackLimits } from './protocol/msgpack-limits.js';
 export { BUILTIN, DEFAULT_HEARTBEAT_MS, EVENT, PROTOCOL_VERSION } from './protocol/words.js';
-export { DealerSocket, RouterSocket, type RouterSocketOptions } from './transport/sockets.js';
+export {
+  type Certificate,
+  CertificateError,
+  readAllowedKeys,
+  readCertificate,
+  writeCertificates,
+} from './transport/certificates.js';
+export {
+  type ClientCurveKeys,
+  DealerSocket,
+  RouterSocket,
+  type RouterSocketOptions,
+} from './transport/sockets.js';
+export type { CurveGate } from './transport/zap-handler.js';
 export * from './types.js';

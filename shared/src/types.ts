@@ -95,6 +95,8 @@ export interface ServerCounters {
   abandoned: { lostCaller: number; deadline: number };
   /** Inference workers replaced after they crashed or overran `--job-timeout-ms`. */
   workerRestarts: number;
+  /** Connections that failed their handshake: plaintext clients of a CURVE server, refused keys. */
+  refusedHandshakes: number;
 }
 
 export interface ServerInfo {
@@ -109,6 +111,8 @@ export interface ServerInfo {
   maxInputPixels: number;
   /** The largest request accepted, in bytes; ZeroMQ drops the connection of a sender over it. */
   maxMessageBytes: number;
+  /** How callers are let in: in the clear, CURVE for anyone with the server's key, or CURVE for listed keys. */
+  security: 'none' | 'curve' | 'curve-allow-list';
   counters: ServerCounters;
   /** The server process's memory now (its workers' not included), in MiB. */
   memoryMiB: { rss: number; heapUsed: number; external: number };

@@ -7,6 +7,7 @@ import { loadCocoDataset } from '../coco/coco-dataset.js';
 import { formatScores, runEval } from '../eval/run-eval.js';
 import { createLogger } from '../log.js';
 import { VisionServer } from '../server.js';
+import { clientCurveKeys, clientKeyOptions } from './curve-keys.js';
 import { integer } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
@@ -25,7 +26,7 @@ export function evalCommand(program: Command): void {
     .option('--endpoint <endpoint>', 'evaluate a running server instead of one started in-process')
     .option('--limit <n>', 'only the first n images', integer)
     .option('--results <file>', 'also write the detections as a COCO results JSON');
-  modelOptions(command).action(async (folder: string, options) => {
+  modelOptions(clientKeyOptions(command)).action(async (folder: string, options) => {
     const dataset = await loadCocoDataset(options.annotations ?? join(folder, 'instances.json'));
     const log = createLogger('warn');
     const server = options.endpoint
@@ -37,6 +38,7 @@ export function evalCommand(program: Command): void {
     const client = new VisionClient({
       endpoint: options.endpoint ?? server!.endpoint,
       timeoutMs: 120_000,
+      curve: options.endpoint ? await clientCurveKeys(options) : undefined,
     });
     const bar = new cliProgress.SingleBar(
       { format: 'eval [{bar}] {value}/{total} images, {eta}s left', stream: process.stderr },

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { callCommand } from './call.js';
 import { evalCommand } from './eval.js';
 import { fetchModelCommand } from './fetch-model.js';
+import { keygenCommand } from './keygen.js';
 import { serveCommand } from './serve.js';
 
 /** The `maskrcnn-zmq` command line: each command lives in its own file. */
@@ -13,5 +14,6 @@ export function program(): Command {
   callCommand(cli);
   fetchModelCommand(cli);
   evalCommand(cli);
+  keygenCommand(cli);
   return cli;
 }

@@ -1,6 +1,8 @@
+import { readCertificate } from '@maskrcnn-zmq/shared';
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { createLogger } from '../log.js';
-import { DEFAULT_PORT, VisionServer } from '../server.js';
+import { DEFAULT_PORT, type ServerOptions, VisionServer } from '../server.js';
 import { integer } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
@@ -18,6 +20,14 @@ export function serveCommand(program: Command): void {
       'on SIGTERM/SIGINT, how long running calls get to finish',
       integer,
       10_000,
+    )
+    .option(
+      '--curve-secret-key <file>',
+      "require CURVE encryption, with this server's secret certificate (NAME.key_secret)",
+    )
+    .option(
+      '--curve-allow <dirOrFile>',
+      'with CURVE, let in only these client public keys (a folder of *.key, or one); SIGHUP reads it again',
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
   modelOptions(command).action(async (options) => {
@@ -37,9 +47,24 @@ export function serveCommand(program: Command): void {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', () => void server?.reloadAllowList());
     server = await VisionServer.start({
       ...(await serverOptions(options, log)),
       bind: options.bind,
+      curve: await serverCurve(options),
     });
   });
+}
+
+/** The server's CURVE settings from `--curve-secret-key` and `--curve-allow`, if any. */
+async function serverCurve(flags: {
+  curveSecretKey?: string;
+  curveAllow?: string;
+}): Promise<ServerOptions['curve']> {
+  if (!flags.curveSecretKey) {
+    if (flags.curveAllow) throw new InvalidArgumentError('--curve-allow needs --curve-secret-key');
+    return undefined;
+  }
+  const { publicKey, secretKey } = await readCertificate(flags.curveSecretKey, true);
+  return { publicKey, secretKey: secretKey!, allowFrom: flags.curveAllow };
 }

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   BadRequestError,
+  type CurveGate,
   DeadlineExceededError,
   EVENT,
   encodeEvent,
@@ -30,6 +31,8 @@ export interface RouterOptions {
   maxMessageBytes: number;
   log: Logger;
   counters: Counters;
+  /** CURVE: the server's secret key, and the gate for client keys (none: any client may). */
+  curve?: { secretKey: string; gate?: CurveGate };
 }
 
 /** An exchange opened by a request and not yet answered. */
@@ -79,6 +82,15 @@ export class RpcRouter {
       highWaterMark: HIGH_WATER_MARK,
       onSendError: (error) =>
         router?.drops.warn('send-failed', { err: error }, 'a reply could not be sent'),
+      curve: options.curve,
+      onHandshakeFailed: (address, kind) => {
+        options.counters.refusedHandshake();
+        router?.drops.warn(
+          'handshake-failed',
+          { address, kind },
+          'a connection failed its handshake',
+        );
+      },
     });
     router = new RpcRouter(socket, dispatcher, options);
     void router.receiveLoop();

@@ -15,7 +15,7 @@ import {
 } from '../protocol/events.js';
 import { dealtFrames, parseDealt } from '../protocol/frames.js';
 import { DEFAULT_HEARTBEAT_MS } from '../protocol/words.js';
-import { DealerSocket } from '../transport/sockets.js';
+import { type ClientCurveKeys, DealerSocket } from '../transport/sockets.js';
 import { type CallTiming, OpenCall } from './call.js';
 
 export interface ZerorpcClientOptions {
@@ -32,6 +32,8 @@ export interface ZerorpcClientOptions {
    * with {@link RequestTooLargeError} instead of costing the connection.
    */
   maxRequestBytes?: number;
+  /** CURVE keys, for a server that requires encryption (`serve --curve-secret-key`). */
+  curve?: ClientCurveKeys;
 }
 
 export interface CallOptions {
@@ -86,7 +88,8 @@ export class ZerorpcClient {
   }
 
   private connect(): Connection {
-    return new Connection(this.options.endpoint, this.options.onWarning, (error) => {
+    const { endpoint, onWarning, curve } = this.options;
+    return new Connection(endpoint, onWarning, curve, (error) => {
       if (this.closed || !(error instanceof TimeoutError || error instanceof LostRemoteError))
         return;
       const stale = this.connection;
@@ -105,9 +108,10 @@ class Connection {
   constructor(
     endpoint: string,
     private readonly warn: ((error: Error) => void) | undefined,
+    curve: ClientCurveKeys | undefined,
     private readonly onCallFailed: (error: Error) => void,
   ) {
-    this.socket = new DealerSocket(endpoint, (error) => this.warn?.(error as Error));
+    this.socket = new DealerSocket(endpoint, (error) => this.warn?.(error as Error), curve);
     void this.receiveLoop();
   }
 

@@ -1,5 +1,6 @@
 import { Dealer, Router } from 'zeromq';
 import { SerialSender } from './serial-sender.js';
+import { type CurveGate, openGate } from './zap-handler.js';
 
 /**
  * The two socket roles zerorpc uses, and the only place zeromq is imported. Each sends through
@@ -8,6 +9,9 @@ import { SerialSender } from './serial-sender.js';
  */
 abstract class MessageSocket<S extends Router | Dealer> {
   private readonly sender: SerialSender;
+
+  /** Runs when the socket closes (a ZAP gate to take away). */
+  protected onClose: () => void = () => {};
 
   protected constructor(
     protected readonly socket: S,
@@ -45,6 +49,7 @@ abstract class MessageSocket<S extends Router | Dealer> {
       this.socket.linger = flushMs;
     }
     this.socket.close();
+    this.onClose();
   }
 }
 
@@ -54,6 +59,20 @@ export interface RouterSocketOptions {
   /** Messages ZeroMQ holds per peer, each way, before it pushes back (in) or drops (out). */
   highWaterMark: number;
   onSendError: (error: unknown) => void;
+  /**
+   * CURVE encryption: the server's secret key (Z85), and the gate that says which client keys
+   * may in (without one, every client that knows the server's public key may).
+   */
+  curve?: { secretKey: string; gate?: CurveGate };
+  /** A connection failed its handshake (a plaintext client, a refused key), from `address`. */
+  onHandshakeFailed?: (address: string, kind: string) => void;
+}
+
+/** The keys a client needs for CURVE: the server's public key and its own pair, all Z85. */
+export interface ClientCurveKeys {
+  serverKey: string;
+  publicKey: string;
+  secretKey: string;
 }
 
 /** A server's socket: messages arrive as `[identity…, "", payload]` and replies go back by identity. */
@@ -74,12 +93,33 @@ export class RouterSocket extends MessageSocket<Router> {
   static async listen(endpoint: string, options: RouterSocketOptions): Promise<RouterSocket> {
     const router = new RouterSocket(options);
     try {
+      if (options.curve) await router.secure(options.curve, options.onSendError);
+      if (options.onHandshakeFailed) void router.watchHandshakes(options.onHandshakeFailed);
       await router.socket.bind(endpoint);
     } catch (error) {
-      router.socket.close();
+      await router.close();
       throw error;
     }
     return router;
+  }
+
+  private async secure(
+    { secretKey, gate }: NonNullable<RouterSocketOptions['curve']>,
+    onError: (error: unknown) => void,
+  ): Promise<void> {
+    this.socket.curveServer = true;
+    this.socket.curveSecretKey = secretKey;
+    if (!gate) return;
+    const { domain, close } = await openGate(gate, onError);
+    this.socket.zapDomain = domain;
+    this.onClose = close;
+  }
+
+  private async watchHandshakes(report: (address: string, kind: string) => void): Promise<void> {
+    for await (const event of this.socket.events) {
+      if (event.type.startsWith('handshake:error'))
+        report((event as { address: string }).address, event.type);
+    }
   }
 
   /** The endpoint actually bound (a `tcp://…:0` bind gets its port here). */
@@ -90,8 +130,13 @@ export class RouterSocket extends MessageSocket<Router> {
 
 /** A client's socket, connected to one server: messages are `["", payload]`. */
 export class DealerSocket extends MessageSocket<Dealer> {
-  constructor(endpoint: string, onSendError: (error: unknown) => void) {
-    super(new Dealer({ linger: 0 }), onSendError);
+  constructor(endpoint: string, onSendError: (error: unknown) => void, curve?: ClientCurveKeys) {
+    const keys = curve && {
+      curveServerKey: curve.serverKey,
+      curvePublicKey: curve.publicKey,
+      curveSecretKey: curve.secretKey,
+    };
+    super(new Dealer({ linger: 0, ...keys }), onSendError);
     this.socket.connect(endpoint);
   }
 }
