@@ -3,14 +3,14 @@
  * figures logged as it runs. Started by roslaunch (launch/) or by hand:
  * `node robot-client/dist/src/main.js _server:=tcp://host:38282 _display:=web`.
  */
-import { VisionClient } from '@maskrcnn-zmq/shared';
+import { readClientKeys, VisionClient } from '@maskrcnn-zmq/shared';
 import { pino } from 'pino';
 import { startRosNode } from './camera/ros-node.js';
 import { type RawFrame, subscribeCamera } from './camera/subscribe.js';
 import { startDisplays } from './display/registry.js';
 import { Figures } from './figures.js';
 import { runLoop } from './loop.js';
-import { PARAM_NAMES, readParams } from './params.js';
+import { type ClientParams, InvalidParamError, PARAM_NAMES, readParams } from './params.js';
 import { LatestSlot } from './slot/latest-slot.js';
 
 const log = pino({ name: 'robot-client', level: process.env.LOG_LEVEL ?? 'info' });
@@ -22,6 +22,7 @@ async function main(argv: readonly string[]): Promise<void> {
     log.warn({ unknown, known: PARAM_NAMES }, 'unknown _name:= parameters are ignored');
   log.info({ node: node.name, params }, 'robot client starting');
 
+  const curve = await curveKeys(params);
   const slot = new LatestSlot<RawFrame>();
   const figures = new Figures(slot);
   const displays = await startDisplays(params.displays, { node, params, figures, log });
@@ -30,6 +31,7 @@ async function main(argv: readonly string[]): Promise<void> {
     timeoutMs: params.timeoutMs,
     heartbeatMs: params.heartbeatMs,
     onWarning: (error) => log.debug({ err: error }, 'zerorpc client warning'),
+    curve,
   });
   const camera = subscribeCamera(node, params.imageTopic, (frame) => slot.put(frame));
   const ticker =
@@ -69,6 +71,19 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     call: { timeoutMs: params.timeoutMs },
   });
+}
+
+/** The CURVE keys `~server_key` and `~client_key` name, for a server that requires them. */
+async function curveKeys({ serverKey, clientKey }: ClientParams) {
+  if (!serverKey && !clientKey) return undefined;
+  if (!serverKey || !clientKey) {
+    throw new InvalidParamError(
+      serverKey ? 'client_key' : 'server_key',
+      'a key file, as CURVE needs both ~server_key and ~client_key',
+      '',
+    );
+  }
+  return readClientKeys(serverKey, clientKey);
 }
 
 try {

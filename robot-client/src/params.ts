@@ -30,6 +30,10 @@ export interface ClientParams {
   classes: string[];
   /** `~figures_period_s`: how often the figures are logged; 0 never. */
   figuresPeriodS: number;
+  /** `~server_key`: the server's public certificate (NAME.key), for a server that requires CURVE. */
+  serverKey: string;
+  /** `~client_key`: this node's secret certificate (NAME.key_secret), with `~server_key`. */
+  clientKey: string;
 }
 
 /** A parameter's value is not one the node can use; the message names it and what was expected. */
@@ -54,6 +58,11 @@ function text(value: unknown, ros: string): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw new InvalidParamError(ros, 'a non-empty string', value);
   return value.trim();
+}
+
+/** A file path, or '' for none. */
+function optionalPath(value: unknown, ros: string): string {
+  return value === '' ? '' : text(value, ros);
 }
 
 function endpoint(value: unknown, ros: string): string {
@@ -107,6 +116,8 @@ const SPECS: { [K in keyof ClientParams]: Spec<ClientParams[K]> } = {
   scoreThreshold: { ros: 'score_threshold', fallback: 0.5, parse: number(0, 1, false) },
   classes: { ros: 'classes', fallback: [], parse: list },
   figuresPeriodS: { ros: 'figures_period_s', fallback: 5, parse: number(0, 86_400, false) },
+  serverKey: { ros: 'server_key', fallback: '', parse: optionalPath },
+  clientKey: { ros: 'client_key', fallback: '', parse: optionalPath },
 };
 
 /** The ROS names of every parameter, e.g. `jpeg_quality`. */

@@ -19,6 +19,8 @@ test('params: defaults when neither the command line nor the parameter server se
     scoreThreshold: 0.5,
     classes: [],
     figuresPeriodS: 5,
+    serverKey: '',
+    clientKey: '',
   });
   assert.deepEqual(unknown, []);
 });

@@ -27,6 +27,7 @@ export {
   CertificateError,
   readAllowedKeys,
   readCertificate,
+  readClientKeys,
   writeCertificates,
 } from './transport/certificates.js';
 export {

@@ -1,4 +1,4 @@
-import { type ClientCurveKeys, readCertificate } from '@maskrcnn-zmq/shared';
+import { type ClientCurveKeys, readClientKeys } from '@maskrcnn-zmq/shared';
 import { type Command, InvalidArgumentError } from 'commander';
 
 /** The flags a client command takes to reach a server that requires CURVE. */
@@ -20,9 +20,5 @@ export async function clientCurveKeys(flags: {
   if (!flags.serverKey || !flags.key) {
     throw new InvalidArgumentError('CURVE needs both --server-key and --key');
   }
-  const [server, own] = await Promise.all([
-    readCertificate(flags.serverKey),
-    readCertificate(flags.key, true),
-  ]);
-  return { serverKey: server.publicKey, publicKey: own.publicKey, secretKey: own.secretKey! };
+  return readClientKeys(flags.serverKey, flags.key);
 }

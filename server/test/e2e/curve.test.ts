@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   type ClientCurveKeys,
   readCertificate,
+  readClientKeys,
   VisionClient,
   writeCertificates,
 } from '@maskrcnn-zmq/shared';
@@ -14,12 +15,6 @@ import type { VisionServer } from '../../src/server.js';
 import { photo, pythonCall, startServer, WITHOUT_PYTHON } from '../helpers.js';
 
 const jpeg = await readFile(photo('000000000034.jpg'));
-
-/** A client's keys for the server whose public key is `serverKey`, from its secret certificate. */
-async function clientKeys(secretFile: string, serverKey: string): Promise<ClientCurveKeys> {
-  const { publicKey, secretKey } = await readCertificate(secretFile, true);
-  return { serverKey, publicKey, secretKey: secretKey! };
-}
 
 /**
  * A TCP forwarder in front of `target` that keeps every byte it carries, both ways: what anyone
@@ -88,7 +83,7 @@ describe('server with CURVE encryption and a key allow-list', () => {
   it('serves a listed client', async () => {
     const robot = new VisionClient({
       endpoint: server.endpoint,
-      curve: await clientKeys(join(dir, 'robot.key_secret'), serverKey),
+      curve: await readClientKeys(join(dir, 'server.key'), join(dir, 'robot.key_secret')),
     });
     try {
       const composite = await robot.getMask(jpeg);
@@ -102,12 +97,12 @@ describe('server with CURVE encryption and a key allow-list', () => {
   it('gives an unlisted key and a plaintext client nothing, and keeps serving the listed one', async () => {
     const robot = new VisionClient({
       endpoint: server.endpoint,
-      curve: await clientKeys(join(dir, 'robot.key_secret'), serverKey),
+      curve: await readClientKeys(join(dir, 'server.key'), join(dir, 'robot.key_secret')),
     });
     const stranger = new VisionClient({
       endpoint: server.endpoint,
       timeoutMs: 1500,
-      curve: await clientKeys(join(dir, 'stranger.key_secret'), serverKey),
+      curve: await readClientKeys(join(dir, 'server.key'), join(dir, 'stranger.key_secret')),
     });
     const plaintext = new VisionClient({ endpoint: server.endpoint, timeoutMs: 1500 });
     try {
@@ -128,7 +123,7 @@ describe('server with CURVE encryption and a key allow-list', () => {
   it('lets a newly listed key in after reloading the list, without dropping connected clients', async () => {
     const robot = new VisionClient({
       endpoint: server.endpoint,
-      curve: await clientKeys(join(dir, 'robot.key_secret'), serverKey),
+      curve: await readClientKeys(join(dir, 'server.key'), join(dir, 'robot.key_secret')),
     });
     try {
       await robot.info();
@@ -137,7 +132,7 @@ describe('server with CURVE encryption and a key allow-list', () => {
       const stranger = new VisionClient({
         endpoint: server.endpoint,
         timeoutMs: 5000,
-        curve: await clientKeys(join(dir, 'stranger.key_secret'), serverKey),
+        curve: await readClientKeys(join(dir, 'server.key'), join(dir, 'stranger.key_secret')),
       });
       try {
         assert.equal((await stranger.info()).name, 'maskrcnn-zmq');
@@ -194,7 +189,7 @@ describe('server traffic on the wire', () => {
       assert.ok(clear.includes(JFIF), 'the composite in the clear');
       const encrypted = await capture(
         secure,
-        await clientKeys(join(dir, 'robot.key_secret'), publicKey),
+        await readClientKeys(join(dir, 'server.key'), join(dir, 'robot.key_secret')),
       );
       assert.ok(encrypted.length > jpeg.length, `${encrypted.length} bytes captured`);
       assert.ok(!encrypted.includes('getMask'), 'no method name');

@@ -74,6 +74,22 @@ export async function readCertificate(file: string, needSecret = false): Promise
 }
 
 /**
+ * A client's CURVE keys: the server's public key from its `NAME.key`, and the client's own pair
+ * from its `NAME.key_secret`.
+ * @throws {CertificateError} when a file is not a usable certificate.
+ */
+export async function readClientKeys(
+  serverKeyFile: string,
+  clientSecretFile: string,
+): Promise<{ serverKey: string; publicKey: string; secretKey: string }> {
+  const [server, own] = await Promise.all([
+    readCertificate(serverKeyFile),
+    readCertificate(clientSecretFile, true),
+  ]);
+  return { serverKey: server.publicKey, publicKey: own.publicKey, secretKey: own.secretKey! };
+}
+
+/**
  * The public keys of an allow-list: every `*.key` certificate in a folder, or one certificate
  * file.
  * @throws {CertificateError} for an unreadable folder or file.
