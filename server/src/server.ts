@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
-import { Counters } from './counters.js';
 import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
 import { info } from './methods/info.js';
+import { Counters } from './ops/counters.js';
 import { ClientAllowList } from './rpc/client-allow-list.js';
 import { Dispatcher } from './rpc/dispatch.js';
 import { RpcRouter } from './rpc/router.js';
@@ -26,6 +26,8 @@ export interface ServerOptions extends JobPoolOptions {
    * Without `allowFrom`, any client that knows the server's public key may call.
    */
   curve?: { publicKey: string; secretKey: string; allowFrom?: string };
+  /** Where calls and messages are counted (and served as metrics); a fresh one by default. */
+  counters?: Counters;
 }
 
 /** How long replies already made get to leave when the server closes. */
@@ -56,8 +58,10 @@ export class VisionServer {
       ? await ClientAllowList.load(curve.allowFrom, log)
       : undefined;
     const loading = performance.now();
-    const counters = new Counters();
+    const counters = options.counters ?? new Counters();
     const pool = await JobPool.start(options, log, counters);
+    counters.watchQueue(() => pool.stats());
+    counters.model(pool.model.name, pool.model.executionProvider);
     log.info(
       { model: pool.model.name, ms: Math.round(performance.now() - loading) },
       'model loaded and warmed up',
@@ -109,6 +113,11 @@ export class VisionServer {
   /** The bound endpoint. */
   get endpoint(): string {
     return this.router.endpoint;
+  }
+
+  /** Whether it takes calls: true from start until shutdown begins. */
+  get ready(): boolean {
+    return this.stopping === undefined;
   }
 
   /**

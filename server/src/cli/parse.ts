@@ -9,6 +9,15 @@ export function integer(value: string): number {
   return number;
 }
 
+/** A TCP port option value, 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) {
+    throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${value}"`);
+  }
+  return number;
+}
+
 /** A number option value in [0, 1]. */
 export function fraction(value: string): number {
   const number = Number(value);

@@ -2,8 +2,10 @@ import { readCertificate } from '@maskrcnn-zmq/shared';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { createLogger } from '../log.js';
+import { Counters } from '../ops/counters.js';
+import { OpsServer } from '../ops/ops-server.js';
 import { DEFAULT_PORT, type ServerOptions, VisionServer } from '../server.js';
-import { integer } from './parse.js';
+import { integer, port } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
 export function serveCommand(program: Command): void {
@@ -29,6 +31,12 @@ export function serveCommand(program: Command): void {
       '--curve-allow <dirOrFile>',
       'with CURVE, let in only these client public keys (a folder of *.key, or one); SIGHUP reads it again',
     )
+    .option(
+      '--metrics-port <port>',
+      'serve /metrics, /healthz and /readyz over HTTP on this port',
+      port,
+    )
+    .option('--metrics-bind <address>', 'address for --metrics-port', '127.0.0.1')
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
   modelOptions(command).action(async (options) => {
     const log = createLogger(options.logLevel);
@@ -48,10 +56,22 @@ export function serveCommand(program: Command): void {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     process.on('SIGHUP', () => void server?.reloadAllowList());
+    const counters = new Counters();
+    if (options.metricsPort !== undefined) {
+      // Up before the model loads, so that /readyz says "warming up" rather than nothing.
+      const ops = await OpsServer.start({
+        port: options.metricsPort,
+        host: options.metricsBind,
+        registry: counters.registry,
+        ready: () => server?.ready ?? false,
+      });
+      log.info({ url: ops.url }, 'metrics and health on HTTP');
+    }
     server = await VisionServer.start({
       ...(await serverOptions(options, log)),
       bind: options.bind,
       curve: await serverCurve(options),
+      counters,
     });
   });
 }

@@ -7,8 +7,8 @@ import {
   ShuttingDownError,
 } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
-import type { Counters } from '../counters.js';
-import { RateLimitedLog } from '../rate-limited-log.js';
+import type { Counters } from '../ops/counters.js';
+import { RateLimitedLog } from '../ops/rate-limited-log.js';
 import { FairQueue } from './fair-queue.js';
 import { type InferenceWorker, WorkerLostError } from './inference-worker.js';
 import type { Job, JobOutput, ModelDescription, OutputOf } from './job.js';
@@ -215,7 +215,12 @@ export class JobPool {
     worker
       .run(pending.job)
       .then(
-        (output) => pending.settle({ output }),
+        (output) => {
+          this.counters.stages(
+            output.type === 'getMask' ? output.timingsMs : output.result.timingsMs,
+          );
+          pending.settle({ output });
+        },
         (error: Error) => {
           if (!pending.settled) pending.settle({ error: this.failure(error, pending) });
         },

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Counters } from '../counters.js';
+import type { Counters } from '../ops/counters.js';
 import { InferenceWorker } from './inference-worker.js';
 import type { ModelDescription, WorkerConfig } from './job.js';
 

@@ -1,6 +1,6 @@
 import { readAllowedKeys } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
-import { RateLimitedLog } from '../rate-limited-log.js';
+import { RateLimitedLog } from '../ops/rate-limited-log.js';
 
 /**
  * The client public keys a CURVE server lets in, read from a folder of `*.key` certificates (or

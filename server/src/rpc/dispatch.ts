@@ -11,6 +11,11 @@ export class Dispatcher {
     this.methods = new Map(all.map((method) => [method.name, method]));
   }
 
+  /** Whether `name` is a method of this server (a built-in included). */
+  knows(name: string): boolean {
+    return this.methods.has(name);
+  }
+
   /**
    * Runs `name(...args)`.
    * @throws {UnknownMethodError} (`NameError`) or {@link ArgumentCountError} (`TypeError`) before

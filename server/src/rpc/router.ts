@@ -17,8 +17,8 @@ import {
   type ZerorpcEvent,
 } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
-import type { Counters } from '../counters.js';
-import { RateLimitedLog } from '../rate-limited-log.js';
+import type { Counters } from '../ops/counters.js';
+import { RateLimitedLog } from '../ops/rate-limited-log.js';
 import type { Dispatcher } from './dispatch.js';
 import { classify, totalBytes } from './inbound.js';
 import { LARGE_MESSAGE_BYTES, releaseSoon } from './release-memory.js';
@@ -161,14 +161,17 @@ export class RpcRouter {
           this.exchanges.get(exchangeKey(identity, event.header.response_to!))?.heartbeat.heard();
           return;
         }
-        case 'request':
-          if (this.accepting) this.open(inbound.identity, inbound.event);
+        case 'request': {
+          const { identity, event } = inbound;
+          this.counters.request(totalBytes(frames));
+          if (this.accepting) this.open(identity, event);
           else {
             const error = new ShuttingDownError(
               'the server is shutting down; it takes no new calls',
             );
-            this.refuse(inbound.identity, inbound.event.header.message_id, error);
+            this.refuse(identity, event.header.message_id, error, this.methodLabel(event.name));
           }
+        }
       }
     } catch (error) {
       // Only a bug can get here; the loop must outlive it all the same.
@@ -177,10 +180,29 @@ export class RpcRouter {
     }
   }
 
-  private refuse(identity: Buffer[], messageId: MessageId, error: RemoteError): void {
+  private refuse(
+    identity: Buffer[],
+    messageId: MessageId,
+    error: RemoteError,
+    method = UNREADABLE,
+  ): void {
     this.counters.error(error.name);
-    this.log.debug({ reply: error.name, problem: error.message }, 'call refused');
+    this.counters.callEnded(method, error.name, 0);
+    this.log.debug(
+      {
+        requestId: requestIdOf(messageId),
+        peer: peerOf(identity),
+        outcome: error.name,
+        problem: error.message,
+      },
+      'call refused',
+    );
     this.reply(identity, messageId, EVENT.err, [error.name, error.message, '']);
+  }
+
+  /** A method name as a metric label: callers choose names, so unknown ones share one label. */
+  private methodLabel(name: string): string {
+    return this.dispatcher.knows(name) ? name : UNKNOWN_METHOD;
   }
 
   private reply(identity: Buffer[], messageId: MessageId, name: string, args: unknown[]): void {
@@ -201,7 +223,10 @@ export class RpcRouter {
       return;
     }
     const requestId = request.header.message_id;
-    const log = this.log.child({ method: request.name });
+    const peer = peerOf(identity);
+    const method = this.methodLabel(request.name);
+    const log = this.log.child({ requestId: requestIdOf(requestId), peer, method: request.name });
+    const started = performance.now();
     const abort = new AbortController();
     const heartbeat = new Heartbeat(
       {
@@ -209,6 +234,7 @@ export class RpcRouter {
         lost: (silentMs) => {
           log.info({ silentMs }, 'caller lost; its work is dropped');
           this.counters.abandoned('lostCaller');
+          this.counters.callEnded(method, 'lost', performance.now() - started);
           this.forget(key);
           abort.abort(new InternalError('the caller stopped sending heartbeats'));
         },
@@ -219,7 +245,6 @@ export class RpcRouter {
     this.exchanges.set(key, exchange);
     heartbeat.start();
 
-    const started = performance.now();
     const limitTime = (timeoutMs: number) => {
       const at = started + Math.min(timeoutMs, MAX_TIMER_MS);
       if (exchange.deadlineAt !== undefined && exchange.deadlineAt <= at) return;
@@ -242,9 +267,14 @@ export class RpcRouter {
       if (this.exchanges.get(key) !== exchange) return; // The caller is gone.
       this.forget(key);
       this.reply(identity, requestId, name, args);
-      log.debug({ ms: Math.round(performance.now() - started), reply: name }, 'call finished');
+      const ms = performance.now() - started;
+      const outcome = name === EVENT.ok ? 'ok' : String(args[0]);
+      if (outcome !== 'ok') this.counters.error(outcome);
+      this.counters.callEnded(method, outcome, ms);
+      // Each call is a line at info; the errors a caller can provoke at will go to debug.
+      const level = outcome === 'ok' ? 'info' : 'debug';
+      log[level]({ outcome, ms: Math.round(ms) }, 'call finished');
     };
-    const peer = peerOf(identity);
     Promise.resolve()
       .then(() =>
         this.dispatcher.call(request.name, request.args ?? [], {
@@ -272,15 +302,22 @@ export class RpcRouter {
 
   /** `[name, message, traceback]`: wire errors as they are, anything else as InternalError. */
   private errorArgs(error: unknown, log: Logger): [string, string, string] {
-    if (error instanceof RemoteError) {
-      this.counters.error(error.name);
-      return [error.name, error.message, error.traceback];
-    }
-    this.counters.error('InternalError');
+    if (error instanceof RemoteError) return [error.name, error.message, error.traceback];
     log.error({ err: error }, 'method failed unexpectedly');
     const message = error instanceof Error ? error.message : String(error);
     return ['InternalError', message, ''];
   }
+}
+
+/** Metric labels for calls whose method is not one of the server's, or could not be read. */
+const UNKNOWN_METHOD = '(unknown)';
+const UNREADABLE = '(unreadable)';
+
+/** A call's id as it goes in logs: the caller's own message id, so both sides can find it. */
+function requestIdOf(messageId: MessageId): string {
+  return (
+    typeof messageId === 'string' ? messageId : Buffer.from(messageId).toString('latin1')
+  ).slice(0, 64);
 }
 
 /** The peer a message came from: its routing frames, which the envelope check keeps small. */
