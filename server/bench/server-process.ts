@@ -154,7 +154,7 @@ export class ServerProcess {
 }
 
 /** A loopback port nobody listens on now: bound to port 0 and released. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
