@@ -57,8 +57,9 @@ export class OnnxGraph {
       if (opts.executionProvider === 'cuda' && /cuda|provider|shared librar/i.test(message)) {
         throw new ExecutionProviderUnavailableError(
           `the CUDA execution provider is unavailable (${message}); it needs an NVIDIA GPU, ` +
-            `CUDA 12 and onnxruntime-node installed with its CUDA providers ` +
-            `(without ONNXRUNTIME_NODE_INSTALL=skip), or use executionProvider 'cpu'`,
+            `CUDA 12 and onnxruntime-node's CUDA providers, which npm ci skips (.npmrc): ` +
+            `add them with \`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node\` ` +
+            `from the repository root, or use executionProvider 'cpu'`,
           { cause: err },
         );
       }

@@ -220,6 +220,11 @@ describe('MaskRcnnPipeline.load', () => {
     } catch (err) {
       assert.equal((err as Error).name, 'ExecutionProviderUnavailable');
       assert.match((err as Error).message, /^the CUDA execution provider is unavailable/);
+      // The one command that adds the CUDA providers that npm ci skips (.npmrc).
+      assert.match(
+        (err as Error).message,
+        /`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`/,
+      );
     }
   });
 });
