@@ -12,7 +12,7 @@ import { RateLimitedLog } from '../ops/rate-limited-log.js';
 import { FairQueue } from './fair-queue.js';
 import { type InferenceWorker, WorkerLostError } from './inference-worker.js';
 import type { Job, JobOutput, ModelDescription, OutputOf } from './job.js';
-import { JobCancelledError, JobCrashedError } from './job-failure.js';
+import { JobCrashedError } from './job-failure.js';
 import { type SupervisorOptions, WorkerSupervisor } from './worker-supervisor.js';
 
 export interface JobPoolOptions extends SupervisorOptions {

@@ -57,14 +57,12 @@ async function capturingProxy(
 describe('server with CURVE encryption and a key allow-list', () => {
   let dir: string;
   let server: VisionServer;
-  let serverKey: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'curve-'));
     await mkdir(join(dir, 'clients'));
     for (const name of ['server', 'robot', 'stranger']) await writeCertificates(dir, name);
     await copyFile(join(dir, 'robot.key'), join(dir, 'clients', 'robot.key'));
     const { publicKey, secretKey } = await readCertificate(join(dir, 'server.key_secret'), true);
-    serverKey = publicKey;
     server = await startServer({
       curve: { publicKey, secretKey: secretKey!, allowFrom: join(dir, 'clients') },
     });
