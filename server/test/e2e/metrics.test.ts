@@ -39,13 +39,20 @@ describe('server metrics and health', () => {
     });
     const seen: number[] = [];
     let server: ServerProcess | undefined;
-    starting.then((started) => {
-      server = started;
-    });
-    while (!server) {
+    let failed: unknown;
+    starting.then(
+      (started) => {
+        server = started;
+      },
+      (error) => {
+        failed = error;
+      },
+    );
+    while (!server && !failed) {
       seen.push(await status(`${base}/readyz`));
       await sleep(10);
     }
+    if (!server) throw failed;
     const client = new VisionClient({ endpoint: server.endpoint, timeoutMs: 30_000 });
     try {
       assert.ok(seen.includes(503), `/readyz during warm-up: ${[...new Set(seen)].join(', ')}`);
@@ -91,9 +98,11 @@ describe('server metrics and health', () => {
       // Shutting down with a call running (49 megapixels: over a second): alive, no longer ready.
       const big = await sharp(jpeg).resize(7000, 7000, { fit: 'fill' }).jpeg().toBuffer();
       const running = client.getMask(big);
-      while (sample(await (await fetch(`${base}/metrics`)).text(), 'maskrcnn_jobs_running') === 0) {
-        await sleep(2);
-      }
+      const until = performance.now() + 10_000;
+      const runningNow = async () =>
+        sample(await (await fetch(`${base}/metrics`)).text(), 'maskrcnn_jobs_running');
+      while ((await runningNow()) === 0 && performance.now() < until) await sleep(2);
+      assert.equal(await runningNow(), 1, 'the large frame never started');
       const exited = server.stop('SIGTERM');
       await sleep(50);
       const [ready, alive] = await Promise.all([
