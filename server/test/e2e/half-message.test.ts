@@ -29,14 +29,30 @@ function zmtpDealer(endpoint: string): Promise<Socket> {
     Buffer.from('READY'),
     property('Socket-Type', 'DEALER'),
   ]);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => {
-      socket.write(greeting);
-      socket.write(Buffer.concat([Buffer.from([0x04, ready.length]), ready]));
-      resolve(socket);
+  // The server's greeting comes first; now and then (under load) a fresh connection hears
+  // nothing, so one that stays silent for 2 s is dropped and made again.
+  const attempt = () =>
+    new Promise<Socket | undefined>((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      const silent = setTimeout(() => {
+        socket.destroy();
+        resolve(undefined);
+      }, 2000);
+      socket.once('data', () => {
+        clearTimeout(silent);
+        socket.write(greeting);
+        socket.write(Buffer.concat([Buffer.from([0x04, ready.length]), ready]));
+        resolve(socket);
+      });
+      socket.on('error', reject);
     });
-    socket.on('error', reject);
-  });
+  return (async () => {
+    for (let tries = 0; tries < 3; tries++) {
+      const socket = await attempt();
+      if (socket) return socket;
+    }
+    throw new Error(`no ZMTP greeting from ${endpoint} in three tries`);
+  })();
 }
 
 /** One long frame; with `more`, the message goes on (and here, never ends). */
