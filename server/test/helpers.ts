@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
+import { skipUnless } from '@maskrcnn-zmq/shared/test-support';
 import { type ServerOptions, VisionServer } from '../src/server.js';
 
 /** The repository root (tests run from server/dist/test/). */
@@ -49,18 +50,8 @@ export function startServer(overrides: Partial<ServerOptions> = {}): Promise<Vis
   });
 }
 
-/**
- * A test's `skip` option for a tool outside Node: false where it is here, else the reason,
- * which node:test prints. Where `MASKRCNN_ZMQ_REQUIRE_ALL` is set (`.ci/run` sets it, having
- * installed everything) a missing tool fails the test file instead.
- */
-export function skipUnless(available: boolean, need: string): string | false {
-  if (available) return false;
-  if (process.env.MASKRCNN_ZMQ_REQUIRE_ALL) {
-    throw new Error(`this test needs ${need}, and MASKRCNN_ZMQ_REQUIRE_ALL is set`);
-  }
-  return `needs ${need}`;
-}
+/** One rule for the whole project: `@maskrcnn-zmq/shared/test-support`. */
+export { skipUnless } from '@maskrcnn-zmq/shared/test-support';
 
 /** The `skip` option of tests that call the server from Debian's Python. */
 export const WITHOUT_PYTHON = skipUnless(

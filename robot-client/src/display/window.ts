@@ -61,7 +61,7 @@ export function windowDisplayWith(loadOpenCv: () => Promise<unknown>): StartDisp
  * `glob` is hoisted, and rosnodejs hoists glob 6, which has none. Its build helper prints its
  * settings to stdout on load, among our JSON log lines, unless told to be silent.
  */
-async function loadOpenCv(): Promise<unknown> {
+export async function loadOpenCv(): Promise<unknown> {
   const require = createRequire(import.meta.url);
   const fromOpenCv = createRequire(require.resolve(OPENCV_PACKAGE));
   fromOpenCv('@u4/opencv-build').Log.silence = true;

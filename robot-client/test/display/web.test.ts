@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { afterEach, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -10,8 +9,8 @@ import { encodeFrame } from '../../src/loop.js';
 import { displayContext } from '../helpers/display-context.js';
 import { solidFrame } from '../helpers/frames.js';
 import { assertColour, meanColour } from '../helpers/images.js';
+import { CHROMIUM, needsChromium } from '../helpers/needs.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const opened: Display[] = [];
 afterEach(async () => {
   for (const display of opened.splice(0)) await display.close();
@@ -32,10 +31,10 @@ const composite = async (rgb: [number, number, number], width = 64, height = 48)
   return { jpeg: await encodeFrame(source, 90), source };
 };
 
-/** Reads `count` JPEG parts from the MJPEG stream while `feed` shows composites. */
+/** Reads `count` JPEG parts from the MJPEG stream while `feed` shows composites (10 s at most). */
 function readParts(url: string, count: number, feed: () => void): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
-    get(`${url}stream.mjpg`, (response) => {
+    const request = get(`${url}stream.mjpg`, (response) => {
       assert.equal(
         response.headers['content-type'],
         'multipart/x-mixed-replace; boundary=composite',
@@ -57,12 +56,17 @@ function readParts(url: string, count: number, feed: () => void): Promise<Buffer
           buffer = buffer.subarray(end + 2);
         }
         if (parts.length >= count) {
+          clearTimeout(timer);
           response.destroy();
           resolve(parts.slice(0, count));
         }
       });
       feed();
     }).on('error', reject);
+    const timer = setTimeout(() => {
+      request.destroy();
+      reject(new Error(`fewer than ${count} parts from ${url}stream.mjpg within 10 s`));
+    }, 10_000);
   });
 }
 
@@ -87,7 +91,7 @@ test('web display: /frame.jpg, /figures.json and the MJPEG stream carry the comp
 });
 
 test('web display: headless Chromium loads the page and sees the composites change', {
-  skip: !existsSync(CHROMIUM) && `no browser at ${CHROMIUM} (apt-get install chromium)`,
+  skip: needsChromium(),
 }, async () => {
   const { display, url, figures } = await start();
   const browser = await chromium.launch({

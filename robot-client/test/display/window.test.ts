@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import type { Display } from '../../src/display/display.js';
@@ -7,9 +6,11 @@ import { startWindowDisplay, windowDisplayWith } from '../../src/display/window.
 import { encodeFrame } from '../../src/loop.js';
 import { displayContext } from '../helpers/display-context.js';
 import { makeFrame, quadrants } from '../helpers/frames.js';
+import { firstReason, needsOpenCv, needsXvfb } from '../helpers/needs.js';
 import { startXvfb } from '../helpers/xvfb.js';
 
-const hasXvfb = existsSync('/usr/bin/Xvfb') && existsSync('/usr/bin/import');
+/** The screenshot test needs an X server to draw on and the optional OpenCV package. */
+const underXvfb = firstReason(needsXvfb(), await needsOpenCv());
 
 test('window display: without opencv4nodejs it fails with one error naming the package', async () => {
   const { context } = await displayContext();
@@ -65,7 +66,7 @@ async function boxOf(png: Buffer, rgb: number[]) {
 }
 
 test('window display: under Xvfb a screenshot shows the composite', {
-  skip: !hasXvfb && 'needs Xvfb and ImageMagick (apt-get install xvfb imagemagick)',
+  skip: underXvfb,
 }, async () => {
   const screen = await startXvfb();
   const saved = process.env.DISPLAY;

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { RosNode } from '../../src/camera/ros-node.js';
 import { meanDifference } from '../helpers/images.js';
+import { firstReason, needsModel, needsRoslaunch } from '../helpers/needs.js';
 import { LoggedProcess } from '../helpers/processes.js';
 import { freePort, joinRos, MODEL_DIR, photo, REPO, rosEnv } from '../helpers/ros.js';
 import { sleep, until } from '../helpers/wait.js';
@@ -28,7 +29,9 @@ after(async () => {
   await launch?.stop('SIGINT', 20_000);
 });
 
-test('demo.launch: composites arrive at 3+ per second, at the camera size, with the objects drawn', async (t) => {
+test('demo.launch: composites arrive at 3+ per second, at the camera size, with the objects drawn', {
+  skip: firstReason(needsRoslaunch(), needsModel()),
+}, async (t) => {
   const masterPort = await freePort();
   const serverPort = await freePort();
   const env = rosEnv(masterPort);

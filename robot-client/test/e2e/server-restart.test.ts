@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import type { RosNode } from '../../src/camera/ros-node.js';
+import { firstReason, needsModel, needsRosMaster } from '../helpers/needs.js';
 import type { LoggedProcess } from '../helpers/processes.js';
 import {
   freePort,
@@ -38,7 +39,9 @@ after(async () => {
   await master?.stop();
 });
 
-test('client node: the server is killed and restarted; the client reports it and resumes by itself', async (t) => {
+test('client node: the server is killed and restarted; the client reports it and resumes by itself', {
+  skip: firstReason(needsRosMaster(), needsModel()),
+}, async (t) => {
   master = await startMaster();
   const port = await freePort();
   server = await startServer(port);
