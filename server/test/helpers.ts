@@ -2,8 +2,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import { skipUnless } from '@maskrcnn-zmq/shared/test-support';
+import { pino } from 'pino';
 import { type ServerOptions, VisionServer } from '../src/server.js';
 
 /** The repository root (tests run from server/dist/test/). */
