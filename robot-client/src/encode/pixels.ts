@@ -18,8 +18,11 @@ interface Layout {
 }
 
 /**
- * The sensor_msgs/image_encodings the client reads. Baxter's hand cameras publish `bgra8`; the
- * 16-bit ones are kept to their high byte, which is where `is_bigendian` matters.
+ * The sensor_msgs/image_encodings the client reads. Baxter's hand cameras publish `bgra8`.
+ * OpenCV type names, which cv_bridge writes for a `cv::Mat` it was given no encoding for, are
+ * read as cv_bridge's `cvtColorForDisplay` reads them: `8UC1` as mono8, `8UC3` as bgr8 and
+ * `8UC4` as bgra8 (OpenCV's channel order is BGR). 16-bit samples are scaled to 8 bits by
+ * {@link to8Bits}.
  */
 const LAYOUTS: Record<string, Layout> = {
   rgb8: { channels: 3, red: 0, bytesPerSample: 1 },
@@ -32,6 +35,9 @@ const LAYOUTS: Record<string, Layout> = {
   rgba16: { channels: 4, red: 0, bytesPerSample: 2 },
   bgra16: { channels: 4, red: 2, bytesPerSample: 2 },
   mono16: { channels: 1, red: 0, bytesPerSample: 2 },
+  '8UC1': { channels: 1, red: 0, bytesPerSample: 1 },
+  '8UC3': { channels: 3, red: 2, bytesPerSample: 1 },
+  '8UC4': { channels: 4, red: 2, bytesPerSample: 1 },
 };
 
 /** The encodings {@link packPixels} accepts. */
@@ -52,9 +58,9 @@ export class MalformedFrameError extends Error {
 
 /**
  * Turns a camera frame into packed grey or RGB bytes: drops row padding (`step`), puts blue and
- * red in RGB order, drops alpha (JPEG has none, and some drivers leave it 0), and keeps the high
- * byte of 16-bit samples as `is_bigendian` places it. rgb8 and mono8 frames without padding are
- * passed through without a copy.
+ * red in RGB order, drops alpha (JPEG has none, and some drivers leave it 0), and scales 16-bit
+ * samples (read in the byte order `is_bigendian` gives) to 8 bits with {@link to8Bits}. rgb8 and
+ * mono8 frames without padding are passed through without a copy.
  * @throws {UnsupportedEncodingError} for an encoding not in {@link SUPPORTED_ENCODINGS}.
  * @throws {MalformedFrameError} when width, height, step and data length disagree.
  */
@@ -97,27 +103,46 @@ export function packPixels(frame: RawFrame): PackedPixels {
     dropAlpha(packed.byteOffset % 4 === 0 ? packed : new Uint8Array(packed), out, layout.red);
     return { width, height, channels, data: out };
   }
-  // Offset of a sample's high byte within it: the first byte when big-endian.
-  const high = layout.bytesPerSample === 2 && !frame.isBigEndian ? 1 : 0;
+  // What is left: 4-channel 8-bit rows with padding, and 16-bit samples. Each sample is
+  // gathered as grey or R G B; 16-bit ones in the byte order of the message, then scaled.
   const sample = layout.bytesPerSample;
-  const blue = 2 - layout.red;
+  const picks = channels === 1 ? [0] : [layout.red * sample, sample, (2 - layout.red) * sample];
+  const [high, low] = frame.isBigEndian ? [0, 1] : [1, 0];
+  const samples = sample === 1 ? out : new Uint16Array(width * height * channels);
   let o = 0;
   for (let y = 0; y < height; y++) {
-    let i = y * step + high;
-    const rowEnd = i + rowBytes;
-    if (channels === 1) {
-      for (; i < rowEnd; i += sample) out[o++] = data[i];
-    } else {
-      const r = layout.red * sample;
-      const g = sample;
-      const b = blue * sample;
-      for (; i < rowEnd; i += pixelBytes) {
-        out[o] = data[i + r];
-        out[o + 1] = data[i + g];
-        out[o + 2] = data[i + b];
-        o += 3;
-      }
-    }
+    const rowEnd = y * step + rowBytes;
+    for (let i = y * step; i < rowEnd; i += pixelBytes)
+      for (const at of picks)
+        samples[o++] =
+          sample === 1 ? data[i + at] : (data[i + at + high] << 8) | data[i + at + low];
   }
+  if (samples !== out) to8Bits(samples as Uint16Array, out);
   return { width, height, channels, data: out };
+}
+
+/**
+ * Scales 16-bit samples to 8 bits, by the bit depth the frame shows, into `out`.
+ *
+ * cv_bridge's plain conversion (`toCvCopy(msg, "bgr8")`, `cvtColor`) does
+ * `convertTo(CV_8U, 255.0 / 65535)`: right for a sensor that fills 16 bits, but the 10- and
+ * 12-bit sensors of most machine-vision cameras publish samples up to 1023 or 4095 in 16-bit
+ * words, which that maps to 0..4 or 0..16 — nearly black, and nothing for the model to see.
+ * cv_bridge's `cvtColorForDisplay` with `do_dynamic_scaling` instead stretches each frame's
+ * min..max to 0..255 (grey images only), which lifts black and follows every change of the scene.
+ *
+ * Here the frame's depth is the number of bits of its largest sample, at least 8 (so 1023 → 10
+ * bits, 4095 → 12, 65535 → 16), and every sample `v` becomes `round(v × 255 / (2^depth − 1))`,
+ * the rounding `convertTo` does. A frame that uses all 16 bits gets exactly cv_bridge's
+ * conversion; a 10- or 12-bit sensor's frames fill 0..255; black stays black, and colours keep
+ * their ratios (one scale for all channels). The brightness of a dark frame (brightest sample
+ * under half its sensor's range) steps up by a power of two: this is for the model's eyes, not
+ * for photometry.
+ */
+export function to8Bits(samples: Uint16Array, out: Uint8Array): void {
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) if (samples[i] > max) max = samples[i];
+  const depth = Math.max(8, 32 - Math.clz32(max));
+  const scale = 255 / (2 ** depth - 1);
+  for (let i = 0; i < samples.length; i++) out[i] = Math.round(samples[i] * scale);
 }

@@ -16,7 +16,12 @@ const LAYOUTS: Record<string, Layout> = {
   mono8: { channels: 1, bgr: false, bytes: 1 },
   rgb16: { channels: 3, bgr: false, bytes: 2 },
   bgr16: { channels: 3, bgr: true, bytes: 2 },
+  rgba16: { channels: 4, bgr: false, bytes: 2 },
+  bgra16: { channels: 4, bgr: true, bytes: 2 },
   mono16: { channels: 1, bgr: false, bytes: 2 },
+  '8UC1': { channels: 1, bgr: false, bytes: 1 },
+  '8UC3': { channels: 3, bgr: true, bytes: 1 },
+  '8UC4': { channels: 4, bgr: true, bytes: 1 },
 };
 
 /**
