@@ -63,7 +63,18 @@ async function publishUntil<T>(
   }
 }
 
-const ENCODINGS = ['bgr8', 'rgb8', 'bgra8', 'rgba8', 'mono8', 'bgr16', 'mono16'];
+const ENCODINGS = [
+  'bgr8',
+  'rgb8',
+  'bgra8',
+  'rgba8',
+  'mono8',
+  '8UC3',
+  'bgr16',
+  'rgba16',
+  'bgra16',
+  'mono16',
+];
 
 for (const [index, encoding] of ENCODINGS.entries()) {
   // A width of its own tells this encoding's JPEG from the previous one's.
@@ -74,7 +85,7 @@ for (const [index, encoding] of ENCODINGS.entries()) {
   }, async () => {
     const frame = makeFrame(encoding, width, height, quadrants(width, height), {
       padding: 4,
-      bigEndian: encoding === 'bgr16',
+      bigEndian: encoding === 'bgr16' || encoding === 'rgba16',
     });
     let compressed: Buffer | undefined;
     const sub = node.subscribe(
