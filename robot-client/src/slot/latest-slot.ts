@@ -12,20 +12,35 @@ export class LatestSlot<T> {
   private filled = false;
   private waiter: ((value: T | undefined) => void) | undefined;
   private closed = false;
+  /** A hand-over to the waiting take() is scheduled for the end of this turn. */
+  private handing = false;
 
-  /** Offers the newest value: hands it to a waiting `take()`, or replaces the one waiting. */
+  /**
+   * Offers the newest value: replaces the one waiting (a drop) and, when a `take()` waits, hands
+   * it over at the end of this turn of the event loop, so that of several values arriving in one
+   * turn (one socket read holding two messages) the waiting `take()` gets the newest.
+   */
   put(value: T): void {
     if (this.closed) return;
     this.received++;
-    if (this.waiter) {
-      const waiter = this.waiter;
-      this.waiter = undefined;
-      waiter(value);
-      return;
-    }
     if (this.filled) this.dropped++;
     this.value = value;
     this.filled = true;
+    if (this.waiter && !this.handing) {
+      this.handing = true;
+      setImmediate(() => this.handOver());
+    }
+  }
+
+  private handOver(): void {
+    this.handing = false;
+    const waiter = this.waiter;
+    if (!waiter || !this.filled) return;
+    const value = this.value as T;
+    this.waiter = undefined;
+    this.value = undefined;
+    this.filled = false;
+    waiter(value);
   }
 
   /**

@@ -21,6 +21,15 @@ test('latest slot: a waiting take() is handed the next value, which is not a dro
   assert.equal(slot.dropped, 0);
 });
 
+test('latest slot: two values in one turn while take() waits: the newest wins, the older is dropped', async () => {
+  const slot = new LatestSlot<string>();
+  const taken = slot.take();
+  slot.put('a');
+  slot.put('b');
+  assert.equal(await taken, 'b');
+  assert.deepEqual({ received: slot.received, dropped: slot.dropped }, { received: 2, dropped: 1 });
+});
+
 test('latest slot: holds one value however many arrive while nobody takes', async () => {
   const slot = new LatestSlot<Buffer>();
   for (let i = 0; i < 10_000; i++) slot.put(Buffer.alloc(1024, i % 256));
