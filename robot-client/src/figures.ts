@@ -4,7 +4,20 @@ export interface FrameCounts {
   readonly dropped: number;
 }
 
+/** Where the node stands with the server, as the loop last found it. */
+export type ServerState =
+  /** No reply yet. */
+  | { type: 'connecting' }
+  /** The last call was answered. */
+  | { type: 'connected' }
+  /** Calls failed (`reason`: the error's name, e.g. `Timeout`, `Overloaded`); the next try waits. */
+  | { type: 'backingOff'; reason: string; failures: number; retryInMs: number }
+  /** The server refuses the node's requests (`BadRequest`, `NameError`, `TypeError`): it stops. */
+  | { type: 'misconfigured'; message: string };
+
 export interface FiguresSnapshot {
+  /** Where the node stands with the server. */
+  server: ServerState;
   /** Composites shown per second over the last `windowS`. */
   fps: number;
   /** Round trip of `getMask` (call to reply), over the last `windowS`; null before any reply. */
@@ -42,6 +55,7 @@ export class Figures {
   private completed = 0;
   private failed = 0;
   private lastError: FiguresSnapshot['lastError'] = null;
+  private server: ServerState = { type: 'connecting' };
   private readonly startedAt: number;
 
   constructor(
@@ -69,6 +83,11 @@ export class Figures {
     this.lastError = { name: error.name, message: error.message, at: new Date().toISOString() };
   }
 
+  /** The loop's view of the server, shown on the web page and in the logged figures. */
+  setServerState(state: ServerState): void {
+    this.server = state;
+  }
+
   snapshot(): FiguresSnapshot {
     const now = this.now();
     const since = now - this.windowMs;
@@ -88,6 +107,7 @@ export class Figures {
         : Math.min(this.windowMs, now - this.startedAt),
     );
     return {
+      server: this.server,
       fps: round((recent.length * 1000) / spanMs),
       latencyMs:
         recent.length === 0

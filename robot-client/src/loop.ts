@@ -1,7 +1,9 @@
 import type { CallOptions, GetMaskOptions } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
 import type { RawFrame } from './camera/subscribe.js';
+import { type BackoffOptions, Backoff } from './backoff.js';
 import type { Display } from './display/display.js';
+import { GuardedDisplays, noDisplayLeft } from './display/guard.js';
 import { encodeJpeg } from './encode/jpeg.js';
 import { MalformedFrameError, packPixels, UnsupportedEncodingError } from './encode/pixels.js';
 import type { Figures } from './figures.js';
@@ -21,6 +23,10 @@ export interface LoopOptions {
   jpegQuality: number;
   mask: GetMaskOptions;
   call: CallOptions;
+  /** The wait after failed calls (see backoff.ts). */
+  backoff?: BackoffOptions;
+  /** Cuts a backoff wait short, as the node stops. */
+  signal?: AbortSignal;
 }
 
 /** JPEG bytes of one camera frame, ready to send. */
@@ -28,18 +34,55 @@ export async function encodeFrame(frame: RawFrame, quality: number): Promise<Buf
   return encodeJpeg(packPixels(frame), quality);
 }
 
+/** Server replies that mean the node's requests are wrong: retrying cannot help. */
+const CONFIGURATION_ERRORS = new Set(['BadRequest', 'NameError', 'TypeError']);
+/** Failures of one frame (its image): the next frame may do. */
+const FRAME_ERRORS = new Set(['InvalidImage', 'ImageTooLarge', 'RequestTooLarge']);
+
+/** The server refuses the node's requests as malformed; the message is the server's. */
+export class ServerRejectsRequestsError extends Error {
+  override name = 'ServerRejectsRequests';
+}
+
+/** Waits `ms`, or less once `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /**
  * take → encode → getMask → show, one call in flight, until the slot closes. Each turn takes
  * the newest frame, so the loop runs as fast as the server answers and never falls behind.
- * A failed frame is counted and the loop goes on: after a timeout or a lost server the client
- * has already switched to a fresh socket, so the next call reaches a restarted server.
+ * What a failed call means decides what comes next:
+ * - `BadRequest`, `NameError`, `TypeError`: the requests are wrong (a misspelt `~classes`);
+ *   rejects with {@link ServerRejectsRequestsError} carrying the server's message.
+ * - `Overloaded`: waits (capped exponential backoff with jitter), then the newest frame.
+ * - a timeout, a lost server, or any other server failure: the client has already switched to a
+ *   fresh socket; the loop backs off the same way and tries the newest frame.
+ * - `InvalidImage`, `ImageTooLarge`, `RequestTooLarge`: that frame is skipped.
  * Failures are logged once per kind of frame problem, and once per outage of the server, with
- * one line when it answers again.
+ * one line when it answers again. A display that keeps failing is left out (display/guard.ts);
+ * with none left the loop rejects with {@link NoDisplayLeftError}.
  */
 export async function runLoop(options: LoopOptions): Promise<void> {
-  const { slot, service, displays, figures, log } = options;
+  const { slot, service, figures, log } = options;
   const reported = new Set<string>();
-  let outage: { since: number; failures: number } | undefined;
+  let outage: { since: number; failures: number; reason: string } | undefined;
+  let fatal: Error | undefined;
+  const displays = new GuardedDisplays(options.displays, log, (error) => {
+    fatal = error;
+    slot.close();
+  });
+  if (displays.live === 0) throw noDisplayLeft();
+  const backoff = new Backoff(options.backoff);
 
   for (let frame = await slot.take(); frame; frame = await slot.take()) {
     let jpeg: Buffer;
@@ -65,16 +108,51 @@ export async function runLoop(options: LoopOptions): Promise<void> {
     try {
       composite = await service.getMask(jpeg, options.mask, options.call);
     } catch (error) {
-      if ((error as Error).name === 'ClientClosed') return;
+      const { name, message } = error as Error;
+      if (name === 'ClientClosed') break;
       figures.recordFailure(error as Error);
-      if (outage) outage.failures++;
-      else {
-        outage = { since: Date.now(), failures: 1 };
-        log.warn({ err: error }, 'the server did not answer; going on with the newest frames');
+      if (CONFIGURATION_ERRORS.has(name)) {
+        figures.setServerState({ type: 'misconfigured', message: `${name}: ${message}` });
+        throw new ServerRejectsRequestsError(
+          `the server refuses the node's requests (${name}: ${message}); ` +
+            'check ~classes, ~score_threshold and that ~server is this project’s server',
+          { cause: error },
+        );
       }
+      if (FRAME_ERRORS.has(name)) {
+        if (!reported.has(name)) {
+          reported.add(name);
+          log.error({ err: error }, 'the server cannot take a camera frame; it is skipped');
+        }
+        continue;
+      }
+      const retryInMs = backoff.next();
+      figures.setServerState({
+        type: 'backingOff',
+        reason: name,
+        failures: backoff.failures,
+        retryInMs,
+      });
+      const changed = !outage || outage.reason !== name;
+      if (outage) outage.failures++;
+      outage = {
+        since: outage?.since ?? Date.now(),
+        failures: outage?.failures ?? 1,
+        reason: name,
+      };
+      if (changed)
+        log.warn(
+          { err: error, retryInMs },
+          name === 'Overloaded'
+            ? 'the server is overloaded; backing off, then going on with the newest frames'
+            : 'the server did not answer; going on with the newest frames',
+        );
+      await pause(retryInMs, options.signal);
       continue;
     }
     figures.recordReply(performance.now() - startedAt);
+    backoff.reset();
+    figures.setServerState({ type: 'connected' });
     if (outage) {
       log.info(
         { outageMs: Date.now() - outage.since, failedFrames: outage.failures },
@@ -82,6 +160,7 @@ export async function runLoop(options: LoopOptions): Promise<void> {
       );
       outage = undefined;
     }
-    for (const display of displays) display.show({ jpeg: composite, source: frame });
+    displays.show({ jpeg: composite, source: frame });
   }
+  if (fatal) throw fatal;
 }

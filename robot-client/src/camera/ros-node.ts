@@ -27,6 +27,10 @@ export interface RosNode {
   advertise(topic: string, type: string): RosPublisher;
   /** The parameter's value, or undefined when the parameter server has none. */
   getParam(name: string): Promise<unknown>;
+  /**
+   * Unregisters every publisher and subscriber from the master and closes the node's servers;
+   * resolves once that is done (or the master could not be reached once).
+   */
   shutdown(): Promise<void>;
 }
 
@@ -88,7 +92,13 @@ export async function startRosNode(defaultName: string, timeoutMs = -1): Promise
   process.env.CMAKE_PREFIX_PATH ??= '/usr';
   // Its published typings do not match its CommonJS export; this is what it exports.
   const rosnodejs = (await import('rosnodejs')).default as unknown as Rosnodejs;
+  // rosnodejs answers SIGINT itself: it marks the node shut down and starts unregistering, so
+  // the node's own stop() finds nothing left to wait for and exits with the node still known to
+  // the master. Its handler is removed; the node's stop() unregisters and then exits.
+  const before = new Set(process.listeners('SIGINT'));
   const nh = await rosnodejs.initNode(defaultName, { onTheFly: true, timeout: timeoutMs });
+  for (const listener of process.listeners('SIGINT'))
+    if (!before.has(listener)) process.removeListener('SIGINT', listener);
   const name = nh.getNodeName();
   // rosnodejs refuses `~x`; a handle in the node's own namespace resolves `x` to the same name.
   const privateNh = rosnodejs.getNodeHandle(name);

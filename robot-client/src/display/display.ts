@@ -16,7 +16,7 @@ export interface Composite {
  */
 export interface Display {
   readonly name: DisplayName;
-  show(composite: Composite): void;
+  show(composite: Composite): void | Promise<void>;
   close(): Promise<void>;
 }
 

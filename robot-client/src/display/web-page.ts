@@ -19,6 +19,7 @@ export const WEB_PAGE = `<!doctype html>
 <body>
 <img id="composite" src="stream.mjpg" alt="live composite">
 <table>
+  <tr><th>server</th><td id="server">–</td></tr>
   <tr><th>frames per second</th><td id="fps">–</td></tr>
   <tr><th>round trip p50 / p95</th><td id="latency">–</td></tr>
   <tr><th>composites</th><td id="completed">0</td></tr>
@@ -31,6 +32,9 @@ const cell = (id, text) => { document.getElementById(id).textContent = text; };
 async function refresh() {
   try {
     const f = await (await fetch('figures.json', { cache: 'no-store' })).json();
+    const s = f.server;
+    cell('server', s.type === 'backingOff' ? 'backing off (' + s.reason + ', ' + s.failures + ' failed, retry in ' + s.retryInMs + ' ms)'
+      : s.type === 'misconfigured' ? 'misconfigured: ' + s.message : s.type);
     cell('fps', f.fps.toFixed(1));
     cell('latency', f.latencyMs ? f.latencyMs.p50 + ' ms / ' + f.latencyMs.p95 + ' ms' : '–');
     cell('completed', String(f.completed));
