@@ -1,7 +1,7 @@
 import type { CallOptions, GetMaskOptions } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
+import { Backoff, type BackoffOptions } from './backoff.js';
 import type { RawFrame } from './camera/subscribe.js';
-import { type BackoffOptions, Backoff } from './backoff.js';
 import type { Display } from './display/display.js';
 import { GuardedDisplays, noDisplayLeft } from './display/guard.js';
 import { encodeJpeg } from './encode/jpeg.js';

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { VisionClient } from '@maskrcnn-zmq/shared';
+import type { BackoffOptions } from '../src/backoff.js';
 import type { RawFrame } from '../src/camera/subscribe.js';
 import type { Composite, Display } from '../src/display/display.js';
 import { Figures } from '../src/figures.js';
-import type { BackoffOptions } from '../src/backoff.js';
 import { runLoop } from '../src/loop.js';
 import { LatestSlot } from '../src/slot/latest-slot.js';
 import { solidFrame } from './helpers/frames.js';
 import { captureLog } from './helpers/log.js';
-import { until } from './helpers/wait.js';
 import { startScriptedServer } from './helpers/scripted-server.js';
 import { startStandInServer } from './helpers/stand-in-server.js';
+import { until } from './helpers/wait.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
