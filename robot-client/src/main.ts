@@ -13,6 +13,9 @@ import { runLoop } from './loop.js';
 import { type ClientParams, InvalidParamError, PARAM_NAMES, readParams } from './params.js';
 import { LatestSlot } from './slot/latest-slot.js';
 
+/** How long a stop may take before the node exits regardless. */
+const STOP_GRACE_MS = 5000;
+
 const log = pino({ name: 'robot-client', level: process.env.LOG_LEVEL ?? 'info' });
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -42,35 +45,52 @@ async function main(argv: readonly string[]): Promise<void> {
         )
       : undefined;
 
+  // SIGINT (Ctrl-C, roslaunch) and SIGTERM stop the node the same way: unregister from the
+  // master, close the sockets and the web server, exit 0. A stop that hangs (a master gone) is
+  // cut short after STOP_GRACE_MS with status 1.
+  const stopper = new AbortController();
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, figures: figures.snapshot() }, 'robot client stopping');
+    log.info({ reason, figures: figures.snapshot() }, 'robot client stopping');
+    setTimeout(() => {
+      log.error({ graceMs: STOP_GRACE_MS }, 'the node did not stop in time; exiting anyway');
+      process.exit(1);
+    }, STOP_GRACE_MS);
     clearInterval(ticker);
+    stopper.abort();
     slot.close();
     client.close();
-    await camera.shutdown();
-    await Promise.all(displays.map((display) => display.close()));
+    await camera.shutdown().catch(() => {});
+    await Promise.allSettled(displays.map((display) => display.close()));
     await node.shutdown();
-    process.exit(0);
+    log.info({ exitCode: code }, 'robot client stopped: unregistered from the master');
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
 
-  await runLoop({
-    slot,
-    service: client,
-    displays,
-    figures,
-    log,
-    jpegQuality: params.jpegQuality,
-    mask: {
-      scoreThreshold: params.scoreThreshold,
-      ...(params.classes.length > 0 ? { classes: params.classes } : {}),
-    },
-    call: { timeoutMs: params.timeoutMs },
-  });
+  try {
+    await runLoop({
+      slot,
+      service: client,
+      displays,
+      figures,
+      log,
+      jpegQuality: params.jpegQuality,
+      mask: {
+        scoreThreshold: params.scoreThreshold,
+        ...(params.classes.length > 0 ? { classes: params.classes } : {}),
+      },
+      call: { timeoutMs: params.timeoutMs },
+      signal: stopper.signal,
+    });
+  } catch (error) {
+    // A misconfiguration the server reports, or no display left: one clear line, status 1.
+    log.fatal({ err: error }, (error as Error).message);
+    await stop((error as Error).name, 1);
+  }
 }
 
 /** The CURVE keys `~server_key` and `~client_key` name, for a server that requires them. */

@@ -17,7 +17,11 @@ export interface ClientParams {
   jpegQuality: number;
   /** `~timeout_ms`: deadline of one getMask call; past it the call is abandoned. */
   timeoutMs: number;
-  /** `~heartbeat_ms`: zerorpc heartbeat interval, the server's own. */
+  /**
+   * `~heartbeat_ms`: zerorpc heartbeat interval. Unset, it is {@link defaultHeartbeatMs}: below
+   * the timeout, so every call beats at least once and the server then drops the work of a call
+   * the node abandoned (it holds a caller to beats only after its first beat).
+   */
   heartbeatMs: number;
   /** `~display`: where composites are shown. */
   displays: DisplayName[];
@@ -109,7 +113,7 @@ const SPECS: { [K in keyof ClientParams]: Spec<ClientParams[K]> } = {
   imageTopic: { ros: 'image_topic', fallback: '/cameras/right_hand_camera/image', parse: text },
   jpegQuality: { ros: 'jpeg_quality', fallback: 80, parse: number(1, 100, true) },
   timeoutMs: { ros: 'timeout_ms', fallback: 2000, parse: number(1, 3_600_000, true) },
-  heartbeatMs: { ros: 'heartbeat_ms', fallback: 5000, parse: number(10, 3_600_000, true) },
+  heartbeatMs: { ros: 'heartbeat_ms', fallback: 0, parse: number(10, 3_600_000, true) },
   displays: { ros: 'display', fallback: ['window'], parse: displays },
   webHost: { ros: 'web_host', fallback: '127.0.0.1', parse: text },
   webPort: { ros: 'web_port', fallback: 8080, parse: number(0, 65535, true) },
@@ -119,6 +123,18 @@ const SPECS: { [K in keyof ClientParams]: Spec<ClientParams[K]> } = {
   serverKey: { ros: 'server_key', fallback: '', parse: optionalPath },
   clientKey: { ros: 'client_key', fallback: '', parse: optionalPath },
 };
+
+/**
+ * The heartbeat when `~heartbeat_ms` is unset: zerorpc's 5 s, or half the call's timeout when
+ * that is shorter. Shorter than the server's `--heartbeat-ms` is safe both ways: the server
+ * only declares a caller lost after two of its own intervals of silence, and the client, which
+ * watches for two of its intervals, reaches its timeout first (its third beat comes at 1.5× the
+ * timeout). Longer than the timeout, a call would end before its first beat and the server
+ * would never learn it was abandoned (it has the call's deadline too, from `timeout_ms`).
+ */
+export function defaultHeartbeatMs(timeoutMs: number): number {
+  return Math.max(10, Math.min(5000, Math.floor(timeoutMs / 2)));
+}
 
 /** The ROS names of every parameter, e.g. `jpeg_quality`. */
 export const PARAM_NAMES: readonly string[] = Object.values(SPECS).map((spec) => spec.ros);
@@ -154,6 +170,7 @@ export async function readParams(
     const value = args.has(spec.ros) ? args.get(spec.ros) : await fromServer(`~${spec.ros}`);
     params[key] = value === undefined ? spec.fallback : spec.parse(value, spec.ros);
   }
+  if (params.heartbeatMs === 0) params.heartbeatMs = defaultHeartbeatMs(params.timeoutMs as number);
   const unknown = [...args.keys()].filter((name) => !PARAM_NAMES.includes(name));
   return { params: params as unknown as ClientParams, unknown };
 }

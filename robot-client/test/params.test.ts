@@ -12,7 +12,7 @@ test('params: defaults when neither the command line nor the parameter server se
     imageTopic: '/cameras/right_hand_camera/image',
     jpegQuality: 80,
     timeoutMs: 2000,
-    heartbeatMs: 5000,
+    heartbeatMs: 1000,
     displays: ['window'],
     webHost: '127.0.0.1',
     webPort: 8080,
@@ -23,6 +23,14 @@ test('params: defaults when neither the command line nor the parameter server se
     clientKey: '',
   });
   assert.deepEqual(unknown, []);
+});
+
+test('params: the heartbeat defaults below the timeout (half of it, at most 5 s); set, it is kept', async () => {
+  const heartbeat = async (argv: string[]) => (await readParams(none, argv)).params.heartbeatMs;
+  assert.equal(await heartbeat([]), 1000);
+  assert.equal(await heartbeat(['_timeout_ms:=600']), 300);
+  assert.equal(await heartbeat(['_timeout_ms:=60000']), 5000);
+  assert.equal(await heartbeat(['_timeout_ms:=600', '_heartbeat_ms:=5000']), 5000);
 });
 
 test('params: ~private parameters from the parameter server, typed or as strings', async () => {
