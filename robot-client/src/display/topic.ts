@@ -1,5 +1,6 @@
 import { decodeJpeg } from '../encode/jpeg.js';
 import type { Display, StartDisplay } from './display.js';
+import { ReadySubscribers } from './ready-subscribers.js';
 
 /**
  * Publishes each composite as `~composite` (sensor_msgs/Image, rgb8) and
@@ -7,11 +8,14 @@ import type { Display, StartDisplay } from './display.js';
  * image_transport expects, so `rqt_image_view` and `image_view` show it. Headers are the camera
  * frame's, so stamps line up with the robot's other data. Nothing is decoded or sent for a topic
  * nobody subscribes to, and a composite arriving while the previous one is still being decoded
- * is published compressed only.
+ * is published compressed only. A subscriber whose socket still holds the previous message is
+ * skipped (ready-subscribers.ts): a slow subscriber gets fewer frames, never a buffer.
  */
 export const startTopicDisplay: StartDisplay = async ({ node, log }) => {
-  const raw = node.advertise('~composite', 'sensor_msgs/Image');
-  const compressed = node.advertise('~composite/compressed', 'sensor_msgs/CompressedImage');
+  const raw = new ReadySubscribers(node.advertise('~composite', 'sensor_msgs/Image'));
+  const compressed = new ReadySubscribers(
+    node.advertise('~composite/compressed', 'sensor_msgs/CompressedImage'),
+  );
   let decoding = false;
   let reported = false;
 
@@ -19,13 +23,13 @@ export const startTopicDisplay: StartDisplay = async ({ node, log }) => {
     name: 'topic',
     show({ jpeg, source }) {
       const header = source.header;
-      if (compressed.getNumSubscribers() > 0)
+      if (compressed.count() > 0)
         compressed.publish({
           header,
           format: 'rgb8; jpeg compressed bgr8',
           data: Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength),
         });
-      if (decoding || raw.getNumSubscribers() === 0) return;
+      if (decoding || raw.count() === 0) return;
       decoding = true;
       decodeJpeg(jpeg)
         .then(({ width, height, channels, data }) =>
