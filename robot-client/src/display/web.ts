@@ -5,7 +5,7 @@ import { WEB_PAGE } from './web-page.js';
 
 const BOUNDARY = 'composite';
 /** Viewers beyond this get 503: each one costs a copy of every frame on the wire. */
-const MAX_VIEWERS = 16;
+export const MAX_VIEWERS = 16;
 
 interface Viewer {
   response: ServerResponse;

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import sharp from 'sharp';
 import type { Display } from '../../src/display/display.js';
-import { startWebDisplay } from '../../src/display/web.js';
+import { MAX_VIEWERS, startWebDisplay } from '../../src/display/web.js';
 import type { FiguresSnapshot } from '../../src/figures.js';
 import { encodeFrame } from '../../src/loop.js';
 import { displayContext } from '../helpers/display-context.js';
 import { solidFrame } from '../helpers/frames.js';
 import { assertColour, meanColour } from '../helpers/images.js';
 import { CHROMIUM, needsChromium } from '../helpers/needs.js';
+import { sleep } from '../helpers/wait.js';
 
 const opened: Display[] = [];
 afterEach(async () => {
@@ -124,5 +127,68 @@ test('web display: headless Chromium loads the page and sees the composites chan
     }
   } finally {
     await browser.close();
+  }
+});
+
+/** A viewer of /stream.mjpg that stops reading after its request: the slowest there is. */
+async function stalledViewer(url: string): Promise<Socket> {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.write('GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  socket.pause();
+  return socket;
+}
+
+test('web display: a viewer that stops reading gets fewer frames, never a buffer of them', async (t) => {
+  const { display, url } = await start();
+  const viewer = await stalledViewer(url);
+  await sleep(100);
+  // 150 distinct composites of ~330 KB (noise at q100): 49 MB if all were queued.
+  // The kernel's socket buffers on loopback hold a few MB of them whatever the server does.
+  const noise = Buffer.alloc(640 * 400 * 3);
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  const big = await sharp(noise, { raw: { width: 640, height: 400, channels: 3 } })
+    .jpeg({ quality: 100 })
+    .toBuffer();
+  const { source } = await composite([0, 0, 0]);
+  for (let i = 0; i < 150; i++) {
+    display.show({ jpeg: Buffer.from(big), source });
+    await sleep(5);
+  }
+  // Now it reads everything it was sent.
+  let bytes = 0;
+  viewer.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+  });
+  viewer.resume();
+  let seen = -1;
+  while (bytes !== seen) {
+    seen = bytes;
+    await sleep(300);
+  }
+  viewer.destroy();
+  const frames = bytes / big.length;
+  t.diagnostic(`stalled viewer: sent ${frames.toFixed(1)} of 150 frames of ${big.length} bytes`);
+  assert.ok(frames >= 1, `${bytes} bytes`);
+  assert.ok(frames < 40, `the stalled viewer was sent ${frames.toFixed(1)} of 150 frames`);
+});
+
+test('web display: at its viewer limit, one more stream viewer gets 503', async () => {
+  const { url } = await start();
+  const viewers: Socket[] = [];
+  try {
+    for (let i = 0; i < MAX_VIEWERS; i++) viewers.push(await stalledViewer(url));
+    await sleep(200);
+    const refused = await fetch(`${url}stream.mjpg`);
+    assert.equal(refused.status, 503);
+    assert.equal(await refused.text(), `already ${MAX_VIEWERS} viewers\n`);
+    // The page and the figures still answer.
+    assert.equal((await fetch(`${url}figures.json`)).status, 200);
+  } finally {
+    for (const viewer of viewers) viewer.destroy();
   }
 });
