@@ -18,6 +18,7 @@ import sharp from 'sharp';
 import type { RosNode } from '../../src/camera/ros-node.js';
 import { defaultHeartbeatMs } from '../../src/params.js';
 import { meanDifference } from '../helpers/images.js';
+import { namesIn, systemState } from '../helpers/master-state.js';
 import type { LoggedProcess } from '../helpers/processes.js';
 import {
   freePort,
@@ -87,7 +88,7 @@ async function realServer(): Promise<string> {
   return `tcp://127.0.0.1:${serverPort}`;
 }
 
-test('client node: the server answers BadRequest: it logs the message and exits 1', async () => {
+test('client node: the server answers BadRequest: it logs the message, unregisters, exits 1', async () => {
   const scripted = await startScriptedServer(() => ({
     err: ['BadRequest', 'classes: "zebar" is not a COCO class'],
   }));
@@ -97,6 +98,8 @@ test('client node: the server answers BadRequest: it logs the message and exits 
   const fatal = bad.lines.find((line) => line.level === 60);
   assert.match(String(fatal?.msg), /BadRequest: classes: "zebar" is not a COCO class/);
   assert.equal(scripted.callTimes.length, 1, 'no second call after a refusal');
+  const state = await systemState(master.port);
+  assert.ok(!namesIn(state).includes('/bad_request_client'), `still registered: ${state}`);
 });
 
 test('client node: no display can start: one clear message, exit 1, no call made', async () => {
