@@ -2,7 +2,7 @@
 export interface BackoffOptions {
   /** The wait after the first failure, before jitter (default 250 ms). */
   baseMs?: number;
-  /** The most any wait may be (default 5000 ms). */
+  /** The most any wait may be (default 2000 ms): a restarted server is found within it. */
   capMs?: number;
   /** 0 ≤ x < 1; tests pass a fixed one. */
   random?: () => number;
@@ -22,7 +22,7 @@ export class Backoff {
 
   constructor(options: BackoffOptions = {}) {
     this.baseMs = options.baseMs ?? 250;
-    this.capMs = options.capMs ?? 5000;
+    this.capMs = options.capMs ?? 2000;
     this.random = options.random ?? Math.random;
   }
 

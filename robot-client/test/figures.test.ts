@@ -58,3 +58,18 @@ test('figures: the last error is kept with its name', () => {
   assert.equal(lastError?.name, 'Timeout');
   assert.equal(lastError?.message, 'getMask() got no reply within 50 ms');
 });
+
+test('figures: the server state, connecting until the loop says otherwise', () => {
+  const figures = new Figures({ received: 0, dropped: 0 });
+  assert.deepEqual(figures.snapshot().server, { type: 'connecting' });
+  const backingOff = {
+    type: 'backingOff',
+    reason: 'Overloaded',
+    failures: 2,
+    retryInMs: 400,
+  } as const;
+  figures.setServerState(backingOff);
+  assert.deepEqual(figures.snapshot().server, backingOff);
+  figures.setServerState({ type: 'misconfigured', message: 'BadRequest: classes: "zebar"' });
+  assert.equal(figures.snapshot().server.type, 'misconfigured');
+});
