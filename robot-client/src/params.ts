@@ -126,11 +126,11 @@ const SPECS: { [K in keyof ClientParams]: Spec<ClientParams[K]> } = {
 
 /**
  * The heartbeat when `~heartbeat_ms` is unset: zerorpc's 5 s, or half the call's timeout when
- * that is shorter. Shorter than the server's `--heartbeat-ms` is safe both ways: the server
- * only declares a caller lost after two of its own intervals of silence, and the client, which
- * watches for two of its intervals, reaches its timeout first (its third beat comes at 1.5× the
- * timeout). Longer than the timeout, a call would end before its first beat and the server
- * would never learn it was abandoned (it has the call's deadline too, from `timeout_ms`).
+ * that is shorter, so every call beats before its deadline and the server, which holds a caller
+ * to beats only after its first beat, drops the work of a call the node abandoned (it has the
+ * deadline too, from `timeout_ms`). Shorter than the server's `--heartbeat-ms` is safe: the
+ * server waits two of its own intervals, and the client, which calls a silent server lost only
+ * at its third beat (1.5× the timeout), has timed the call out by then.
  */
 export function defaultHeartbeatMs(timeoutMs: number): number {
   return Math.max(10, Math.min(5000, Math.floor(timeoutMs / 2)));
