@@ -122,6 +122,22 @@ test('web display: headless Chromium loads the page and sees the composites chan
       await page.waitForTimeout(600);
       assertColour(await meanColour(await image.screenshot()), [0, 0, 255], 30);
       assert.match((await page.locator('#latency').textContent()) ?? '', /^30 ms \/ 30 ms$/);
+      // The server state, as the loop sets it.
+      assert.equal(await page.locator('#server').textContent(), 'connecting');
+      figures.setServerState({
+        type: 'backingOff',
+        reason: 'Overloaded',
+        failures: 3,
+        retryInMs: 800,
+      });
+      await page.waitForFunction(
+        "document.getElementById('server').textContent === " +
+          "'backing off (Overloaded, 3 failed, retry in 800 ms)'",
+      );
+      figures.setServerState({ type: 'misconfigured', message: 'BadRequest: classes: "zebar"' });
+      await page.waitForFunction(
+        "document.getElementById('server').textContent === 'misconfigured: BadRequest: classes: \"zebar\"'",
+      );
     } finally {
       clearInterval(feeder);
     }
