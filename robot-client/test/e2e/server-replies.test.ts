@@ -102,6 +102,36 @@ test('client node: the server answers BadRequest: it logs the message, unregiste
   assert.ok(!namesIn(state).includes('/bad_request_client'), `still registered: ${state}`);
 });
 
+test('client node: Overloaded backs off: the calls are spaced, the figures say backingOff', async () => {
+  // Refused 5 times, then answered.
+  const scripted = await startScriptedServer((n, image) =>
+    n < 5 ? { err: ['Overloaded', 'the queue is full'] } : { ok: image },
+  );
+  closers.push(scripted.close);
+  const busy = client('overloaded_client', { server: scripted.endpoint, figures_period_s: 0.2 });
+  await until(() => scripted.callTimes.length >= 6, 30_000, '6 calls').catch((error) => {
+    throw new Error(`${error.message}; ${busy.tail.join('\n')}`);
+  });
+  // The camera sends every 200 ms; backoff waits of 125–250, 250–500, 500–1000, 1000–2000 ms.
+  const gaps = scripted.callTimes.slice(1, 6).map((at, i) => at - scripted.callTimes[i]);
+  assert.ok(gaps[3] >= 500 && gaps[4] >= 1000, `gaps ${gaps}`);
+  const states = busy.lines
+    .filter((line) => line.msg === 'figures')
+    .map((line) => (line.figures as { server: { type: string; reason?: string } }).server);
+  assert.ok(states.some((state) => state.type === 'backingOff' && state.reason === 'Overloaded'));
+  await until(
+    () => busy.lines.some((line) => line.msg === 'the server answers again'),
+    5000,
+    'the recovery line',
+  );
+  assert.equal(
+    busy.lines.filter((line) => /^the server is overloaded/.test(String(line.msg))).length,
+    1,
+  );
+  await busy.stop('SIGINT');
+  assert.equal(busy.child.exitCode, 0);
+});
+
 test('client node: no display can start: one clear message, exit 1, no call made', async () => {
   const scripted = await startScriptedServer((_n, image) => ({ ok: image }));
   closers.push(scripted.close);
