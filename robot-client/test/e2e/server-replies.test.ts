@@ -208,3 +208,34 @@ test('real server: a call that times out leaves no work behind', async () => {
   const abandoned = (c: typeof info.counters) => c.abandoned.deadline + c.abandoned.lostCaller;
   assert.ok(abandoned(info.counters) > abandoned(before.counters), JSON.stringify(info.counters));
 });
+
+test('client node, real server: calls timing out at ~timeout_ms 40 leave no work behind', async () => {
+  const endpoint = await realServer();
+  const check = new VisionClient({ endpoint, timeoutMs: 10_000 });
+  closers.push(() => check.close());
+  const before = await check.info();
+  const hasty = client('hasty_client', { server: endpoint, timeout_ms: 40, figures_period_s: 0.5 });
+  await until(
+    () =>
+      hasty.lines.some(
+        (line) => line.msg === 'the server did not answer; going on with the newest frames',
+      ),
+    30_000,
+    'a timed-out call',
+  );
+  await sleep(2000);
+  await hasty.stop('SIGINT');
+  assert.equal(hasty.child.exitCode, 0);
+  let info = await check.info();
+  const deadline = Date.now() + 10_000;
+  while (info.queue.waiting + info.queue.running > 0 && Date.now() < deadline) {
+    await sleep(100);
+    info = await check.info();
+  }
+  assert.deepEqual(
+    { waiting: info.queue.waiting, running: info.queue.running },
+    { waiting: 0, running: 0 },
+  );
+  const abandoned = (c: typeof info.counters) => c.abandoned.deadline + c.abandoned.lostCaller;
+  assert.ok(abandoned(info.counters) > abandoned(before.counters), JSON.stringify(info.counters));
+});
