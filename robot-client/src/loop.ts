@@ -75,7 +75,7 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
 export async function runLoop(options: LoopOptions): Promise<void> {
   const { slot, service, figures, log } = options;
   const reported = new Set<string>();
-  let outage: { since: number; failures: number; reason: string } | undefined;
+  let outage: { since: number; failures: number; kind: 'overloaded' | 'unanswered' } | undefined;
   let fatal: Error | undefined;
   const displays = new GuardedDisplays(options.displays, log, (error) => {
     fatal = error;
@@ -133,17 +133,15 @@ export async function runLoop(options: LoopOptions): Promise<void> {
         failures: backoff.failures,
         retryInMs,
       });
-      const changed = !outage || outage.reason !== name;
+      // Logged once per outage, and again only if it turns from overloaded to silent or back.
+      const kind = name === 'Overloaded' ? 'overloaded' : 'unanswered';
+      const changed = !outage || outage.kind !== kind;
       if (outage) outage.failures++;
-      outage = {
-        since: outage?.since ?? Date.now(),
-        failures: outage?.failures ?? 1,
-        reason: name,
-      };
+      outage = { since: outage?.since ?? Date.now(), failures: outage?.failures ?? 1, kind };
       if (changed)
         log.warn(
           { err: error, retryInMs },
-          name === 'Overloaded'
+          kind === 'overloaded'
             ? 'the server is overloaded; backing off, then going on with the newest frames'
             : 'the server did not answer; going on with the newest frames',
         );
