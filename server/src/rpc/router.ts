@@ -83,14 +83,17 @@ export class RpcRouter {
       onSendError: (error) =>
         router?.drops.warn('send-failed', { err: error }, 'a reply could not be sent'),
       curve: options.curve,
-      onHandshakeFailed: (address, kind) => {
-        options.counters.refusedHandshake();
-        router?.drops.warn(
-          'handshake-failed',
-          { address, kind },
-          'a connection failed its handshake',
-        );
-      },
+      // Only CURVE makes handshakes fail; without it the socket is not monitored at all.
+      onHandshakeFailed: options.curve
+        ? (address, kind) => {
+            options.counters.refusedHandshake();
+            router?.drops.warn(
+              'handshake-failed',
+              { address, kind },
+              'a connection failed its handshake',
+            );
+          }
+        : undefined,
     });
     router = new RpcRouter(socket, dispatcher, options);
     void router.receiveLoop();

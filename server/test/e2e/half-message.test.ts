@@ -103,7 +103,8 @@ describe('server and a peer that sends half a multipart message', () => {
       await sleep(200);
       const during = await time();
       assert.ok(
-        during < before * 1.5 + 200,
+        // Generous: a busy machine varies; a server the half message stalled would not answer.
+        during < before * 3 + 1000,
         `5 calls took ${before.toFixed(0)} ms, then ${during.toFixed(0)} ms`,
       );
       const { counters } = await honest.info();

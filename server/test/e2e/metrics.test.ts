@@ -95,9 +95,10 @@ describe('server metrics and health', () => {
       assert.equal(sample(text, 'maskrcnn_model_info{model="maskrcnn2go",provider="cpu"}'), 1);
       assert.ok(sample(text, 'process_cpu_seconds_total') > 0, 'the process default metrics');
 
-      // Shutting down with a call running (49 megapixels: over a second): alive, no longer ready.
+      // Shutting down with a call running (every mask of a 49-megapixel frame: seconds of work,
+      // a small answer): alive, no longer ready.
       const big = await sharp(jpeg).resize(7000, 7000, { fit: 'fill' }).jpeg().toBuffer();
-      const running = client.getMask(big);
+      const running = client.detect(big, { scoreThreshold: 0 });
       const until = performance.now() + 10_000;
       const runningNow = async () =>
         sample(await (await fetch(`${base}/metrics`)).text(), 'maskrcnn_jobs_running');
