@@ -23,9 +23,16 @@ export async function meanColour(image: Uint8Array, region?: Region): Promise<nu
 }
 
 /** Mean absolute difference per sample of two images of one size, 0..255. */
-export async function meanDifference(a: Uint8Array, b: Uint8Array): Promise<number> {
+export async function meanDifference(
+  a: Uint8Array,
+  b: Uint8Array,
+  region?: { left: number; top: number; width: number; height: number },
+): Promise<number> {
   const [pa, pb] = await Promise.all(
-    [a, b].map((image) => sharp(image).removeAlpha().toColourspace('srgb').raw().toBuffer()),
+    [a, b].map((image) => {
+      const decoded = sharp(image).removeAlpha().toColourspace('srgb');
+      return (region ? decoded.extract(region) : decoded).raw().toBuffer();
+    }),
   );
   if (pa.length !== pb.length) throw new Error(`sizes differ: ${pa.length} vs ${pb.length} bytes`);
   let sum = 0;
