@@ -21,7 +21,7 @@ import { type StandInServer, startStandInServer } from '../helpers/stand-in-serv
 import { until } from '../helpers/wait.js';
 
 const frame = toImageMessage(makeFrame('bgr8', 160, 120, (x, y) => [x, y, 128]));
-const opened: Array<{ stop: () => Promise<unknown> | void }> = [];
+const opened: Array<{ stop: () => unknown }> = [];
 after(async () => {
   for (const thing of opened.splice(0).reverse()) await thing.stop();
 });

@@ -14,9 +14,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { VisionClient } from '@maskrcnn-zmq/shared';
-import sharp from 'sharp';
 import type { RosNode } from '../../src/camera/ros-node.js';
 import { defaultHeartbeatMs } from '../../src/params.js';
+import { photoMessage } from '../helpers/frames.js';
 import { meanDifference } from '../helpers/images.js';
 import { namesIn, systemState } from '../helpers/master-state.js';
 import { firstReason, needsModel, needsRosMaster } from '../helpers/needs.js';
@@ -49,19 +49,7 @@ before(async () => {
   if (withRos.skip) return;
   master = await startMaster();
   node = await joinRos(master.env, 'replies_camera');
-  const { data, info } = await sharp(ZEBRA)
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const image = {
-    header: { seq: 0, stamp: { secs: 0, nsecs: 0 }, frame_id: 'right_hand_camera' },
-    height: info.height,
-    width: info.width,
-    encoding: 'rgb8',
-    is_bigendian: 0,
-    step: info.width * 3,
-    data,
-  };
+  const image = await photoMessage(ZEBRA);
   const publisher = node.advertise('/cameras/right_hand_camera/image', 'sensor_msgs/Image');
   camera = setInterval(() => publisher.publish(image), 200);
 });

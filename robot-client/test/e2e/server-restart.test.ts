@@ -10,8 +10,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import sharp from 'sharp';
 import type { RosNode } from '../../src/camera/ros-node.js';
+import { photoMessage } from '../helpers/frames.js';
 import { firstReason, needsModel, needsRosMaster } from '../helpers/needs.js';
 import type { LoggedProcess } from '../helpers/processes.js';
 import {
@@ -52,19 +52,7 @@ test('client node: the server is killed and restarted; the client reports it and
     figures_period_s: 1,
   });
   node = await joinRos(master.env, 'restart_camera');
-  const { data, info } = await sharp(photo('000000000459.jpg'))
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const image = {
-    header: { seq: 0, stamp: { secs: 0, nsecs: 0 }, frame_id: 'right_hand_camera' },
-    height: info.height,
-    width: info.width,
-    encoding: 'rgb8',
-    is_bigendian: 0,
-    step: info.width * 3,
-    data,
-  };
+  const image = await photoMessage(photo('000000000459.jpg'));
   const publisher = node.advertise('/cameras/right_hand_camera/image', 'sensor_msgs/Image');
   camera = setInterval(() => publisher.publish(image), 100);
   const composites: number[] = [];

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { RawFrame } from '../../src/camera/subscribe.js';
 
 export type Rgb = [number, number, number];
@@ -91,5 +92,22 @@ export function toImageMessage(frame: RawFrame) {
     is_bigendian: frame.isBigEndian ? 1 : 0,
     step: frame.step,
     data: Buffer.from(frame.data),
+  };
+}
+
+/** A photo as the rgb8 `sensor_msgs/Image` a camera driver publishes. */
+export async function photoMessage(file: string) {
+  const { data, info } = await sharp(file)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    header: { seq: 0, stamp: { secs: 0, nsecs: 0 }, frame_id: 'right_hand_camera' },
+    height: info.height,
+    width: info.width,
+    encoding: 'rgb8',
+    is_bigendian: 0,
+    step: info.width * 3,
+    data,
   };
 }

@@ -7,31 +7,7 @@ import { request } from 'node:http';
  * it by name.
  */
 export function systemState(masterPort: number): Promise<string> {
-  const body =
-    '<?xml version="1.0"?><methodCall><methodName>getSystemState</methodName>' +
-    '<params><param><value><string>/test</string></value></param></params></methodCall>';
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: masterPort,
-        method: 'POST',
-        path: '/',
-        headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => {
-          text += chunk;
-        });
-        response.on('end', () => resolve(text));
-        response.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return xmlRpc(`http://127.0.0.1:${masterPort}/`, 'getSystemState', ['/test']);
 }
 
 /** The `/name`s `<string>` elements of the state hold, in order. */
