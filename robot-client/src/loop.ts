@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallOptions, GetMaskOptions } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -42,20 +43,6 @@ const FRAME_ERRORS = new Set(['InvalidImage', 'ImageTooLarge', 'RequestTooLarge'
 /** The server refuses the node's requests as malformed; the message is the server's. */
 export class ServerRejectsRequestsError extends Error {
   override name = 'ServerRejectsRequests';
-}
-
-/** Waits `ms`, or less once `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -136,8 +123,9 @@ export async function runLoop(options: LoopOptions): Promise<void> {
       // Logged once per outage, and again only if it turns from overloaded to silent or back.
       const kind = name === 'Overloaded' ? 'overloaded' : 'unanswered';
       const changed = !outage || outage.kind !== kind;
-      if (outage) outage.failures++;
-      outage = { since: outage?.since ?? Date.now(), failures: outage?.failures ?? 1, kind };
+      outage = outage
+        ? { ...outage, failures: outage.failures + 1, kind }
+        : { since: Date.now(), failures: 1, kind };
       if (changed)
         log.warn(
           { err: error, retryInMs },
@@ -145,7 +133,8 @@ export async function runLoop(options: LoopOptions): Promise<void> {
             ? 'the server is overloaded; backing off, then going on with the newest frames'
             : 'the server did not answer; going on with the newest frames',
         );
-      await pause(retryInMs, options.signal);
+      // The node stopping cuts the wait short (the abort rejects; nothing else can).
+      await sleep(retryInMs, undefined, { signal: options.signal }).catch(() => {});
       continue;
     }
     figures.recordReply(performance.now() - startedAt);

@@ -108,18 +108,14 @@ export class Counters {
     this.metric.rejected.inc({ reason });
   }
 
-  /** A call answered with the error `name`. */
-  error(name: string): void {
-    bump(this.counts.errors, name);
-  }
-
   /** A call whose work stopped because its caller was gone or out of time. */
   abandoned(why: keyof ServerCounters['abandoned']): void {
     this.counts.abandoned[why]++;
   }
 
-  /** A call ended `outcome` after `ms`. */
+  /** A call ended `outcome` after `ms`; an error outcome is counted by its name as well. */
   callEnded(method: string, outcome: Outcome, ms: number): void {
+    if (outcome !== 'ok' && outcome !== 'lost') bump(this.counts.errors, outcome);
     const label = outcome === 'DeadlineExceeded' ? 'expired' : outcome;
     this.metric.calls.inc({ method, outcome: label });
     if (outcome !== 'lost') this.metric.latency.observe({ method }, ms / 1000);

@@ -48,12 +48,11 @@ export type Inbound =
   | { type: 'drop'; reason: string; problem: string };
 
 /**
- * Classifies `frames` as a ROUTER received them. Bounded work whatever they hold: sizes are
- * summed before anything is read, and the payload is read within {@link REQUEST_LIMITS}. Never
+ * Classifies `frames` as a ROUTER received them (`bytes` in all, from {@link totalBytes}).
+ * Bounded work whatever they hold: the size is checked before anything is read, and the payload is read within {@link REQUEST_LIMITS}. Never
  * throws.
  */
-export function classify(frames: Buffer[], maxMessageBytes: number): Inbound {
-  const bytes = totalBytes(frames);
+export function classify(frames: Buffer[], bytes: number, maxMessageBytes: number): Inbound {
   const allowed = maxMessageBytes + MAX_ROUTING_FRAMES * MAX_ROUTING_FRAME_BYTES;
   if (bytes > allowed) {
     return drop(

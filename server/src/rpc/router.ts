@@ -135,11 +135,7 @@ export class RpcRouter {
   private async receiveLoop(): Promise<void> {
     while (!this.socket.closed) {
       try {
-        for await (const frames of this.socket.messages()) {
-          this.receive(frames);
-          // By now a large message is dropped, or copied to a worker: its memory can go.
-          if (totalBytes(frames) >= LARGE_MESSAGE_BYTES) releaseSoon();
-        }
+        for await (const frames of this.socket.messages()) this.receive(frames);
       } catch (error) {
         this.drops.warn('receive-failed', { err: error }, 'receiving failed; the loop carries on');
         await yieldToLoop();
@@ -148,8 +144,9 @@ export class RpcRouter {
   }
 
   private receive(frames: Buffer[]): void {
+    const bytes = totalBytes(frames);
     try {
-      const inbound = classify(frames, this.options.maxMessageBytes);
+      const inbound = classify(frames, bytes, this.options.maxMessageBytes);
       switch (inbound.type) {
         case 'drop':
           this.counters.dropped(inbound.reason);
@@ -161,12 +158,14 @@ export class RpcRouter {
         case 'exchange-event': {
           const { identity, event } = inbound;
           // Late events for a finished call are expected, and dropped.
-          this.exchanges.get(exchangeKey(identity, event.header.response_to!))?.heartbeat.heard();
+          this.exchanges
+            .get(exchangeKey(peerOf(identity), event.header.response_to!))
+            ?.heartbeat.heard();
           return;
         }
         case 'request': {
           const { identity, event } = inbound;
-          this.counters.request(totalBytes(frames));
+          this.counters.request(bytes);
           if (this.accepting) this.open(identity, event);
           else {
             const error = new ShuttingDownError(
@@ -181,6 +180,8 @@ export class RpcRouter {
       this.counters.dropped('internal');
       this.drops.warn('internal', { err: error }, 'a message could not be handled');
     }
+    // By now a large message is dropped, or copied to a worker: its memory can go.
+    if (bytes >= LARGE_MESSAGE_BYTES) releaseSoon();
   }
 
   private refuse(
@@ -189,7 +190,6 @@ export class RpcRouter {
     error: RemoteError,
     method = UNREADABLE,
   ): void {
-    this.counters.error(error.name);
     this.counters.callEnded(method, error.name, 0);
     this.log.debug(
       {
@@ -214,7 +214,8 @@ export class RpcRouter {
   }
 
   private open(identity: Buffer[], request: ZerorpcEvent): void {
-    const key = exchangeKey(identity, request.header.message_id);
+    const peer = peerOf(identity);
+    const key = exchangeKey(peer, request.header.message_id);
     if (this.exchanges.has(key)) {
       // Its reply would be taken for the first call's; the first call stands.
       this.counters.dropped('duplicate-id');
@@ -226,7 +227,6 @@ export class RpcRouter {
       return;
     }
     const requestId = request.header.message_id;
-    const peer = peerOf(identity);
     const method = this.methodLabel(request.name);
     const log = this.log.child({ requestId: requestIdOf(requestId), peer, method: request.name });
     const started = performance.now();
@@ -272,7 +272,6 @@ export class RpcRouter {
       this.reply(identity, requestId, name, args);
       const ms = performance.now() - started;
       const outcome = name === EVENT.ok ? 'ok' : String(args[0]);
-      if (outcome !== 'ok') this.counters.error(outcome);
       this.counters.callEnded(method, outcome, ms);
       // Each call is a line at info; the errors a caller can provoke at will go to debug.
       const level = outcome === 'ok' ? 'info' : 'debug';
@@ -318,9 +317,7 @@ const UNREADABLE = '(unreadable)';
 
 /** A call's id as it goes in logs: the caller's own message id, so both sides can find it. */
 function requestIdOf(messageId: MessageId): string {
-  return (
-    typeof messageId === 'string' ? messageId : Buffer.from(messageId).toString('latin1')
-  ).slice(0, 64);
+  return idKey(messageId).slice(0, 64);
 }
 
 /** The peer a message came from: its routing frames, which the envelope check keeps small. */
@@ -328,6 +325,6 @@ function peerOf(identity: Buffer[]): string {
   return identity.map((frame) => frame.toString('hex')).join('.');
 }
 
-function exchangeKey(identity: Buffer[], messageId: MessageId): string {
-  return `${peerOf(identity)}/${idKey(messageId)}`;
+function exchangeKey(peer: string, messageId: MessageId): string {
+  return `${peer}/${idKey(messageId)}`;
 }
