@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
+import { CallRunner } from './calls/call-runner.js';
 import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
@@ -43,6 +44,7 @@ export class VisionServer {
 
   private constructor(
     private readonly router: RpcRouter,
+    private readonly runner: CallRunner,
     private readonly pool: JobPool,
     private readonly log: Logger,
     private readonly allowList: ClientAllowList | undefined,
@@ -87,11 +89,13 @@ export class VisionServer {
       detect(pool),
       info(describeServer),
     ]);
+    const runner = new CallRunner(counters, log);
     let router: RpcRouter;
     try {
       router = await RpcRouter.listen(dispatcher, {
         ...options,
         counters,
+        runner,
         curve: curve && { secretKey: curve.secretKey, gate: allowList?.admits },
       });
     } catch (error) {
@@ -101,7 +105,7 @@ export class VisionServer {
     const { counters: _, memoryMiB: __, ...described } = describeServer();
     warnAboutSecurity(router.endpoint, options, allowList, log);
     log.info({ endpoint: router.endpoint, ...described, model: pool.model.name }, 'ready');
-    return new VisionServer(router, pool, log, allowList);
+    return new VisionServer(router, runner, pool, log, allowList);
   }
 
   /** Reads the client allow-list again (SIGHUP); connected clients stay connected. */
@@ -117,7 +121,7 @@ export class VisionServer {
 
   /** Whether it takes calls: true from start until shutdown begins. */
   get ready(): boolean {
-    return this.stopping === undefined;
+    return this.runner.accepting;
   }
 
   /**
@@ -127,7 +131,7 @@ export class VisionServer {
    */
   shutdown(graceMs: number): Promise<void> {
     this.stopping ??= (async () => {
-      this.router.refuseNewCalls();
+      this.runner.refuseNewCalls();
       await this.pool.drain(graceMs);
       await this.router.close(FLUSH_MS);
       this.pool.close();

@@ -26,14 +26,14 @@ export class Counters {
   private readonly metric = {
     calls: new Counter({
       name: 'maskrcnn_calls_total',
-      help: 'Calls answered or abandoned, by method and outcome (ok, an error name, expired, lost)',
-      labelNames: ['method', 'outcome'] as const,
+      help: 'Calls answered or abandoned, by door (zmq, http, grpc), method and outcome (ok, an error name, expired, lost)',
+      labelNames: ['door', 'method', 'outcome'] as const,
       registers: [this.registry],
     }),
     latency: new Histogram({
       name: 'maskrcnn_call_duration_seconds',
-      help: 'Time from a request to its answer, by method',
-      labelNames: ['method'] as const,
+      help: 'Time from a request to its answer, by door and method',
+      labelNames: ['door', 'method'] as const,
       buckets: LATENCY_BUCKETS,
       registers: [this.registry],
     }),
@@ -113,12 +113,12 @@ export class Counters {
     this.counts.abandoned[why]++;
   }
 
-  /** A call ended `outcome` after `ms`; an error outcome is counted by its name as well. */
-  callEnded(method: string, outcome: Outcome, ms: number): void {
+  /** A call through `door` ended `outcome` after `ms`; an error outcome is counted by its name as well. */
+  callEnded(door: string, method: string, outcome: Outcome, ms: number): void {
     if (outcome !== 'ok' && outcome !== 'lost') bump(this.counts.errors, outcome);
     const label = outcome === 'DeadlineExceeded' ? 'expired' : outcome;
-    this.metric.calls.inc({ method, outcome: label });
-    if (outcome !== 'lost') this.metric.latency.observe({ method }, ms / 1000);
+    this.metric.calls.inc({ door, method, outcome: label });
+    if (outcome !== 'lost') this.metric.latency.observe({ door, method }, ms / 1000);
   }
 
   /** The stage times of one finished job, in milliseconds. */

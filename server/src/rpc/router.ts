@@ -2,14 +2,13 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   BadRequestError,
   type CurveGate,
-  DeadlineExceededError,
   EVENT,
   encodeEvent,
   Heartbeat,
   InternalError,
   idKey,
   type MessageId,
-  RemoteError,
+  type RemoteError,
   RouterSocket,
   responseHeader,
   routedFrames,
@@ -17,6 +16,7 @@ import {
   type ZerorpcEvent,
 } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
+import type { Call, CallRunner } from '../calls/call-runner.js';
 import type { Counters } from '../ops/counters.js';
 import { RateLimitedLog } from '../ops/rate-limited-log.js';
 import type { Dispatcher } from './dispatch.js';
@@ -31,6 +31,8 @@ export interface RouterOptions {
   maxMessageBytes: number;
   log: Logger;
   counters: Counters;
+  /** Runs each call: deadlines, logs, counts and shutdown, the same for every door. */
+  runner: CallRunner;
   /** CURVE: the server's secret key, and the gate for client keys (none: any client may). */
   curve?: { secretKey: string; gate?: CurveGate };
 }
@@ -38,16 +40,12 @@ export interface RouterOptions {
 /** An exchange opened by a request and not yet answered. */
 interface Exchange {
   heartbeat: Heartbeat;
-  abort: AbortController;
-  /** When the caller's deadline passes (performance.now() time), if it set one. */
-  deadlineAt?: number;
-  deadline?: NodeJS.Timeout;
+  /** Aborted when the caller is gone: its heartbeats stopped, or the server closed. */
+  gone: AbortController;
 }
 
 /** Messages ZeroMQ holds per peer each way: a peer that floods, or never reads, costs this much at most. */
 const HIGH_WATER_MARK = 64;
-/** setTimeout's longest delay; a longer deadline is as good as none. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The server's ROUTER socket. Each request opens an exchange that beats `_zpc_hb` to its caller
@@ -61,7 +59,6 @@ export class RpcRouter {
   private readonly log: Logger;
   private readonly drops: RateLimitedLog;
   private readonly counters: Counters;
-  private accepting = true;
   private allSettled: (() => void) | undefined;
 
   private constructor(
@@ -105,17 +102,11 @@ export class RpcRouter {
     return this.socket.endpoint;
   }
 
-  /** From now on, new calls are answered with `ShuttingDown`; open ones carry on. */
-  refuseNewCalls(): void {
-    this.accepting = false;
-  }
-
   /**
    * Waits up to `flushMs` for open calls to be answered and their replies to leave, then closes
    * the socket; calls still open then are abandoned.
    */
   async close(flushMs = 0): Promise<void> {
-    this.accepting = false;
     if (this.exchanges.size > 0 && flushMs > 0) {
       await Promise.race([
         new Promise<void>((resolve) => {
@@ -125,8 +116,8 @@ export class RpcRouter {
       ]);
     }
     for (const exchange of this.exchanges.values()) {
-      this.stopTimers(exchange);
-      exchange.abort.abort(new ShuttingDownError('the server is shutting down'));
+      exchange.heartbeat.stop();
+      exchange.gone.abort(new ShuttingDownError('the server is shutting down'));
     }
     this.exchanges.clear();
     await this.socket.close(flushMs);
@@ -166,13 +157,7 @@ export class RpcRouter {
         case 'request': {
           const { identity, event } = inbound;
           this.counters.request(bytes);
-          if (this.accepting) this.open(identity, event);
-          else {
-            const error = new ShuttingDownError(
-              'the server is shutting down; it takes no new calls',
-            );
-            this.refuse(identity, event.header.message_id, error, this.methodLabel(event.name));
-          }
+          this.open(identity, event);
         }
       }
     } catch (error) {
@@ -184,21 +169,15 @@ export class RpcRouter {
     if (bytes >= LARGE_MESSAGE_BYTES) releaseSoon();
   }
 
-  private refuse(
-    identity: Buffer[],
-    messageId: MessageId,
-    error: RemoteError,
-    method = UNREADABLE,
-  ): void {
-    this.counters.callEnded(method, error.name, 0);
-    this.log.debug(
+  private refuse(identity: Buffer[], messageId: MessageId, error: RemoteError): void {
+    this.options.runner.refused(
       {
+        door: 'zmq',
+        method: UNREADABLE,
         requestId: requestIdOf(messageId),
         peer: peerOf(identity),
-        outcome: error.name,
-        problem: error.message,
       },
-      'call refused',
+      error,
     );
     this.reply(identity, messageId, EVENT.err, [error.name, error.message, '']);
   }
@@ -226,88 +205,50 @@ export class RpcRouter {
       );
       return;
     }
-    const requestId = request.header.message_id;
-    const method = this.methodLabel(request.name);
-    const log = this.log.child({ requestId: requestIdOf(requestId), peer, method: request.name });
-    const started = performance.now();
-    const abort = new AbortController();
+    const messageId = request.header.message_id;
+    const call: Call = {
+      door: 'zmq',
+      method: request.name,
+      label: this.methodLabel(request.name),
+      requestId: requestIdOf(messageId),
+      peer,
+      timeoutMs: request.header.timeout_ms,
+    };
+    const gone = new AbortController();
     const heartbeat = new Heartbeat(
       {
-        beat: () => this.reply(identity, requestId, EVENT.heartbeat, [0]),
+        beat: () => this.reply(identity, messageId, EVENT.heartbeat, [0]),
         lost: (silentMs) => {
-          log.info({ silentMs }, 'caller lost; its work is dropped');
-          this.counters.abandoned('lostCaller');
-          this.counters.callEnded(method, 'lost', performance.now() - started);
+          this.log.info({ ...call, silentMs }, 'caller lost; its work is dropped');
           this.forget(key);
-          abort.abort(new InternalError('the caller stopped sending heartbeats'));
+          gone.abort(new InternalError('the caller stopped sending heartbeats'));
         },
       },
       { intervalMs: this.options.heartbeatMs, requireFromStart: false },
     );
-    const exchange: Exchange = { heartbeat, abort };
+    const exchange: Exchange = { heartbeat, gone };
     this.exchanges.set(key, exchange);
     heartbeat.start();
 
-    const limitTime = (timeoutMs: number) => {
-      const at = started + Math.min(timeoutMs, MAX_TIMER_MS);
-      if (exchange.deadlineAt !== undefined && exchange.deadlineAt <= at) return;
-      clearTimeout(exchange.deadline);
-      exchange.deadlineAt = at;
-      exchange.deadline = setTimeout(() => {
-        this.counters.abandoned('deadline');
-        log.info({ timeoutMs }, "the caller's deadline passed; its work is dropped");
-        abort.abort(
-          new DeadlineExceededError(
-            `no answer could reach the caller within its timeout of ${timeoutMs} ms; the call was dropped`,
-          ),
-        );
-      }, at - performance.now());
-    };
-    if (request.header.timeout_ms !== undefined) limitTime(request.header.timeout_ms);
-
     const settle = (name: string, args: unknown[]) => {
-      this.stopTimers(exchange);
+      heartbeat.stop();
       if (this.exchanges.get(key) !== exchange) return; // The caller is gone.
       this.forget(key);
-      this.reply(identity, requestId, name, args);
-      const ms = performance.now() - started;
-      const outcome = name === EVENT.ok ? 'ok' : String(args[0]);
-      this.counters.callEnded(method, outcome, ms);
-      // Each call is a line at info; the errors a caller can provoke at will go to debug.
-      const level = outcome === 'ok' ? 'info' : 'debug';
-      log[level]({ outcome, ms: Math.round(ms) }, 'call finished');
+      this.reply(identity, messageId, name, args);
     };
-    Promise.resolve()
-      .then(() =>
-        this.dispatcher.call(request.name, request.args ?? [], {
-          signal: abort.signal,
-          log,
-          peer,
-          limitTime,
-        }),
+    this.options.runner
+      .run({ ...call, gone: gone.signal }, (context) =>
+        this.dispatcher.call(request.name, request.args ?? [], context),
       )
       .then(
         (result) => settle(EVENT.ok, [result]),
-        (error) => settle(EVENT.err, this.errorArgs(error, log)),
+        (error: RemoteError) => settle(EVENT.err, [error.name, error.message, error.traceback]),
       );
   }
 
   private forget(key: string): void {
     this.exchanges.delete(key);
     if (this.exchanges.size === 0) this.allSettled?.();
-  }
-
-  private stopTimers(exchange: Exchange): void {
-    exchange.heartbeat.stop();
-    clearTimeout(exchange.deadline);
-  }
-
-  /** `[name, message, traceback]`: wire errors as they are, anything else as InternalError. */
-  private errorArgs(error: unknown, log: Logger): [string, string, string] {
-    if (error instanceof RemoteError) return [error.name, error.message, error.traceback];
-    log.error({ err: error }, 'method failed unexpectedly');
-    const message = error instanceof Error ? error.message : String(error);
-    return ['InternalError', message, ''];
   }
 }
 

@@ -17,7 +17,7 @@ const status = (url: string) =>
     () => 0,
   );
 
-/** The value of one sample in Prometheus text, e.g. `maskrcnn_calls_total{method="info",outcome="ok"}`. */
+/** The value of one sample in Prometheus text, e.g. `maskrcnn_calls_total{door="zmq",method="info",outcome="ok"}`. */
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
@@ -73,12 +73,26 @@ describe('server metrics and health', () => {
       raw.close();
 
       const text = await (await fetch(`${base}/metrics`)).text();
-      assert.equal(sample(text, 'maskrcnn_calls_total{method="getMask",outcome="ok"}'), 2);
-      assert.equal(sample(text, 'maskrcnn_calls_total{method="detect",outcome="BadRequest"}'), 1);
+      assert.equal(
+        sample(text, 'maskrcnn_calls_total{door="zmq",method="getMask",outcome="ok"}'),
+        2,
+      );
+      assert.equal(
+        sample(text, 'maskrcnn_calls_total{door="zmq",method="detect",outcome="BadRequest"}'),
+        1,
+      );
       // Callers choose method names: unknown ones share one label, whatever they are.
-      assert.equal(sample(text, 'maskrcnn_calls_total{method="(unknown)",outcome="NameError"}'), 2);
-      assert.equal(sample(text, 'maskrcnn_call_duration_seconds_count{method="getMask"}'), 2);
-      assert.ok(sample(text, 'maskrcnn_call_duration_seconds_sum{method="getMask"}') > 0);
+      assert.equal(
+        sample(text, 'maskrcnn_calls_total{door="zmq",method="(unknown)",outcome="NameError"}'),
+        2,
+      );
+      assert.equal(
+        sample(text, 'maskrcnn_call_duration_seconds_count{door="zmq",method="getMask"}'),
+        2,
+      );
+      assert.ok(
+        sample(text, 'maskrcnn_call_duration_seconds_sum{door="zmq",method="getMask"}') > 0,
+      );
       for (const stage of ['decode', 'model', 'masks', 'encode']) {
         assert.equal(
           sample(text, `maskrcnn_stage_duration_seconds_count{stage="${stage}"}`),
