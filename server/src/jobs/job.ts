@@ -13,12 +13,23 @@ export type Job =
       inference: InferenceOptions;
       output: Required<EncodeOptions>;
     }
-  | { type: 'detect'; image: Uint8Array | string; inference: InferenceOptions };
+  | {
+      type: 'detect';
+      image: Uint8Array | string;
+      inference: InferenceOptions;
+      /** Draw the composite as well (the Open Inference `composite` output), in these settings. */
+      composite?: Required<EncodeOptions>;
+    };
 
 /** A finished job; `timingsMs` always has the stages and `total`. */
 export type JobOutput =
   | { type: 'getMask'; composite: Uint8Array | string; timingsMs: Record<string, number> }
-  | { type: 'detect'; result: Omit<DetectResult, 'model'> };
+  | {
+      type: 'detect';
+      result: Omit<DetectResult, 'model'>;
+      /** The drawn image as bytes, when the job asked for it. */
+      composite?: Uint8Array;
+    };
 
 /** The output a job of a given type produces. */
 export type OutputOf<J extends Job> = Extract<JobOutput, { type: J['type'] }>;

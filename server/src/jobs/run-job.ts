@@ -37,6 +37,7 @@ export async function runJob(
     return { type: 'getMask', composite: inForm(composite, form), timingsMs: stages() };
   }
   const detections = toDetectedInstances(instances, image.height, image.width);
+  const composite = job.composite && (await renderComposite(image, instances, job.composite));
   return {
     type: 'detect',
     result: {
@@ -45,5 +46,6 @@ export async function runJob(
       timingsMs: stages(),
       instances: detections,
     },
+    composite,
   };
 }
