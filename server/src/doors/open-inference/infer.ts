@@ -1,7 +1,7 @@
 import { BadRequestError, type DetectedInstance } from '@maskrcnn-zmq/shared';
 import type { JobPool } from '../../jobs/job-pool.js';
 import { readImageArgument } from '../../methods/image-argument.js';
-import { inferenceOptionsOf } from '../../methods/inference-options.js';
+import { inferenceOptionsOf, readOptions } from '../../methods/inference-options.js';
 import type { CallContext } from '../../methods/method.js';
 import { knownKeys } from '../../methods/validate.js';
 import {
@@ -64,7 +64,11 @@ export async function infer(
 ): Promise<InferResponse> {
   const image = readImageInput(request.inputs);
   const wanted = readOutputNames(request.outputs);
-  const options = readParameters(request.parameters ?? {});
+  const options = readOptions(
+    readParameters(request.parameters ?? {}),
+    Object.values(PARAMETERS),
+    context,
+  );
   const inference = inferenceOptionsOf(options, pool.model.classes);
   inference.masks &&= wanted.has('masks') || wanted.has('composite');
   const output = await pool.run(

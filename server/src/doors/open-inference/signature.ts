@@ -46,6 +46,8 @@ export const PARAMETERS = {
   max_detections: 'maxDetections',
   classes: 'classes',
   masks: 'masks',
+  /** The caller's deadline, for clients that cannot set one on the wire (gRPC's is read too). */
+  timeout_ms: 'timeoutMs',
 } as const;
 
 export interface ModelMetadata {
