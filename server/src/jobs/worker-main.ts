@@ -7,7 +7,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { MaskRcnnPipeline } from '../inference/pipeline.js';
-import { renderComposite } from '../render/composite.js';
+import { prepareCaptionFont } from '../render/composite.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './job.js';
 import { failureOf, JobCancelledError } from './job-failure.js';
 import { runJob } from './run-job.js';
@@ -22,12 +22,8 @@ process.on('disconnect', () => process.exit(0));
 
 const pipeline = await MaskRcnnPipeline.load(config.modelDir, config);
 await pipeline.warmUp();
-// The first render of a process sets up fonts (tens of milliseconds): pay it before "ready".
-await renderComposite(
-  { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) },
-  [{ classId: 1, label: 'person', score: 1, box: [8, 8, 40, 40] }],
-  { format: 'jpeg' },
-);
+// Before "ready", so that no call pays for setting up fonts.
+await prepareCaptionFont();
 
 let cancelled = -1;
 process.on('message', async (message: ToWorker) => {
