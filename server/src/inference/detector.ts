@@ -20,14 +20,20 @@ export interface ModelDescription extends ModelInfo {
 export interface DetectionRun {
   /** All the model's detections, best first. */
   detections: Detection[];
-  /** `model` is graph time up to the detections; the mask head counts under the masks stage. */
+  /** `model` is graph time up to the detections; the mask head's comes with its masks. */
   timingsMs: { preprocess: number; model: number; postprocess: number };
   /**
    * Masks for `chosen`, detections from this run, in the same order. Only these are computed:
    * callers filter first. MaskRCNN2GO also takes other boxes in this image; a model whose
    * graph makes its masks with its detections throws RangeError for them.
    */
-  masks(chosen: readonly Detection[]): Promise<BoxMask[]>;
+  masks(chosen: readonly Detection[]): Promise<MaskRun>;
+}
+
+/** Masks, and the time spent in graphs making them (the rest is pasting them). */
+export interface MaskRun {
+  masks: BoxMask[];
+  graphMs: number;
 }
 
 export interface Detector {

@@ -3,6 +3,7 @@ import {
   type DetectionRun,
   type Detector,
   describeInputSize,
+  type MaskRun,
   type ModelDescription,
 } from './detector.js';
 import { upsampleClassMap } from './mask-upsample.js';
@@ -11,7 +12,7 @@ import { type GraphOptions, MaskRcnn2GoGraphs } from './model.js';
 import { type Detection, type DetectionSettings, selectDetections } from './postprocess.js';
 import { type InputSizeRule, inputSize, toBgrTensor } from './preprocess.js';
 import { generateProposals, type ProposalSettings } from './proposals.js';
-import type { BoxMask, RgbImage } from './types.js';
+import type { RgbImage } from './types.js';
 
 // MODEL.md's settings, which it gives as the net's own; the reference detections were made with
 // them and this port reproduces those. The Caffe2 model.pb's operator arguments differ in two:
@@ -93,13 +94,15 @@ export class MaskRcnn2GoDetector implements Detector {
     );
     const done = performance.now();
 
-    const masks = async (chosen: readonly Detection[]): Promise<BoxMask[]> => {
-      if (chosen.length === 0) return [];
+    const masks = async (chosen: readonly Detection[]): Promise<MaskRun> => {
+      if (chosen.length === 0) return { masks: [], graphMs: 0 };
       // The mask head pools from the feature map: rois in input (resized) pixels.
       const boxes = Float32Array.from(chosen.flatMap((d) => d.box.map((v) => v * size.scale)));
+      const graphStarted = performance.now();
       const logits = await this.graphs.maskHead(feat, boxes);
+      const graphMs = performance.now() - graphStarted;
       const [, classes, side] = logits.dims;
-      return chosen.map((d, i) => {
+      const pasted = chosen.map((d, i) => {
         const map = upsampleClassMap(
           logits.data,
           (i * classes + d.classId) * side * side,
@@ -109,6 +112,7 @@ export class MaskRcnn2GoDetector implements Detector {
         );
         return pasteMask(map.probs, 0, map.side, d.box, image.width, image.height, MASK_THRESHOLD);
       });
+      return { masks: pasted, graphMs };
     };
 
     return {

@@ -50,7 +50,7 @@ export interface InferenceOptions {
   classIds?: ReadonlySet<number>;
 }
 
-/** Milliseconds spent in each stage of one inference. */
+/** Milliseconds spent in each stage of one inference; `model` is every graph run, mask head included. */
 export interface StageTimingsMs {
   preprocess: number;
   model: number;

@@ -6,6 +6,7 @@ import {
   type DetectionRun,
   type Detector,
   describeInputSize,
+  type MaskRun,
   type ModelDescription,
 } from './detector.js';
 import { ModelRunError } from './errors.js';
@@ -19,7 +20,7 @@ import {
   type TensorLayout,
   toBgrTensor,
 } from './preprocess.js';
-import type { BoxMask, RgbImage } from './types.js';
+import type { RgbImage } from './types.js';
 import { ZooMaskRcnnGraph, type ZooMaskRcnnOutputs } from './zoo-graph.js';
 
 /** The zoo's Mask R-CNN in each opset the manifest knows (MaskRCNN-10, MaskRCNN-12). */
@@ -92,8 +93,10 @@ export class ZooMaskRcnnDetector implements Detector {
 
     const { data, dims } = outputs.masks;
     const side = dims[2];
-    const masks = async (chosen: readonly Detection[]): Promise<BoxMask[]> =>
-      chosen.map((d) => {
+    const masks = async (chosen: readonly Detection[]): Promise<MaskRun> => ({
+      // The one graph run made the masks with the detections: none is left to run.
+      graphMs: 0,
+      masks: chosen.map((d) => {
         const at = found.maskOf.get(d);
         if (at === undefined) {
           throw new RangeError(
@@ -103,7 +106,8 @@ export class ZooMaskRcnnDetector implements Detector {
         }
         const { width, height } = image;
         return pasteMask(data, at * side * side, side, d.box, width, height, MASK_THRESHOLD);
-      });
+      }),
+    });
 
     return {
       detections: found.detections,

@@ -232,7 +232,7 @@ describe('ZooMaskRcnnDetector', () => {
         height: 48,
         data: new Uint8Array(64 * 48 * 3),
       });
-      assert.equal((await run.masks(run.detections)).length, 3);
+      assert.equal((await run.masks(run.detections)).masks.length, 3);
       await assert.rejects(run.masks([{ classId: 1, score: 1, box: [0, 0, 9, 9] }]), {
         name: 'RangeError',
         message:
