@@ -30,6 +30,8 @@ export interface FiguresSnapshot {
   completed: number;
   /** Frames that failed (encode, call or server error). */
   failed: number;
+  /** Composites not shown because a newer frame's was shown first (with several calls in flight). */
+  stale: number;
   lastError: { name: string; message: string; at: string } | null;
   windowS: number;
 }
@@ -54,6 +56,7 @@ export class Figures {
   private next = 0;
   private completed = 0;
   private failed = 0;
+  private stale = 0;
   private lastError: FiguresSnapshot['lastError'] = null;
   private server: ServerState = { type: 'connecting' };
   private readonly startedAt: number;
@@ -76,6 +79,11 @@ export class Figures {
     this.latency[this.next] = latencyMs;
     this.next = (this.next + 1) % this.at.length;
     this.completed++;
+  }
+
+  /** A composite that came back after a newer frame's had been shown, so was not shown. */
+  recordStale(): void {
+    this.stale++;
   }
 
   recordFailure(error: Error): void {
@@ -117,6 +125,7 @@ export class Figures {
       dropped: this.counts.dropped,
       completed: this.completed,
       failed: this.failed,
+      stale: this.stale,
       lastError: this.lastError,
       windowS: this.windowMs / 1000,
     };

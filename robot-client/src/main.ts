@@ -97,6 +97,7 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(params.classes.length > 0 ? { classes: params.classes } : {}),
     },
     call: { timeoutMs: params.timeoutMs },
+    inFlight: params.inFlight,
     signal: stopper.signal,
   });
 }

@@ -32,6 +32,11 @@ export interface ClientParams {
   scoreThreshold: number;
   /** `~classes`: draw only these COCO classes; empty draws all. */
   classes: string[];
+  /**
+   * `~in_flight`: getMask calls kept out at once, each with a newer frame; 0 (the default): one
+   * per inference worker of the server, as its `info()` says.
+   */
+  inFlight: number;
   /** `~figures_period_s`: how often the figures are logged; 0 never. */
   figuresPeriodS: number;
   /** `~server_key`: the server's public certificate (NAME.key), for a server that requires CURVE. */
@@ -119,6 +124,7 @@ const SPECS: { [K in keyof ClientParams]: Spec<ClientParams[K]> } = {
   webPort: { ros: 'web_port', fallback: 8080, parse: number(0, 65535, true) },
   scoreThreshold: { ros: 'score_threshold', fallback: 0.5, parse: number(0, 1, false) },
   classes: { ros: 'classes', fallback: [], parse: list },
+  inFlight: { ros: 'in_flight', fallback: 0, parse: number(0, 16, true) },
   figuresPeriodS: { ros: 'figures_period_s', fallback: 5, parse: number(0, 86_400, false) },
   serverKey: { ros: 'server_key', fallback: '', parse: optionalPath },
   clientKey: { ros: 'client_key', fallback: '', parse: optionalPath },

@@ -30,6 +30,7 @@ interface RigOptions {
   /** Leave out the recording display. */
   onlyGiven?: boolean;
   backoff?: BackoffOptions;
+  inFlight?: number;
 }
 
 function rig(server: { endpoint: string; close(): void }, options: RigOptions = {}) {
@@ -56,6 +57,7 @@ function rig(server: { endpoint: string; close(): void }, options: RigOptions = 
     mask: {},
     call: { timeoutMs },
     backoff: options.backoff ?? { baseMs: 1, capMs: 1 },
+    inFlight: options.inFlight,
   });
   done.catch(() => {});
   cleanups.push(() => {
@@ -88,6 +90,52 @@ test('loop: one call in flight, each taking the newest frame; the rest are dropp
   assert.equal(received, 60);
   assert.equal(completed, shown.length);
   assert.equal(dropped, received - completed);
+});
+
+test('loop: ~in_flight calls out at once, each a newer frame, none sent twice, shown in order', async () => {
+  const images = new Set<string>();
+  const server = await startStandInServer(
+    (image) => {
+      const key = Buffer.from(image).toString('base64');
+      assert.ok(!images.has(key), 'a frame was sent twice');
+      images.add(key);
+      return image;
+    },
+    { delayMs: 60 },
+  );
+  const { slot, figures, shown } = rig(server, { inFlight: 3 });
+  for (let seq = 1; seq <= 60; seq++) {
+    slot.put(frame(seq));
+    await sleep(10);
+  }
+  await sleep(200);
+  assert.equal(server.maxOpen, 3);
+  const seqs = shown.map((c) => c.source.header.seq);
+  // One call at a time shows about 10 of these 60 frames (the test above); three about 30.
+  assert.ok(seqs.length >= 15, `${seqs.length} composites`);
+  assert.deepEqual(
+    seqs,
+    [...new Set(seqs)].sort((a, b) => a - b),
+  );
+  const { completed, stale } = figures.snapshot();
+  assert.equal(completed, shown.length + stale);
+  assert.equal(server.calls, images.size);
+});
+
+test('loop: by default as many calls out as the server has workers, once it answers', async () => {
+  const server = await startStandInServer((image) => image, { delayMs: 40, workers: 2 });
+  const { slot, lines } = rig(server, { inFlight: 0 });
+  for (let seq = 1; seq <= 40; seq++) {
+    slot.put(frame(seq));
+    await sleep(5);
+  }
+  await sleep(100);
+  assert.equal(server.maxOpen, 2);
+  assert.ok(
+    lines.some(
+      (line) => String(line.msg).startsWith('calls kept in flight') && line.inFlight === 2,
+    ),
+  );
 });
 
 test('loop: after calls time out it goes on and reports the outage once, and the recovery', async () => {

@@ -18,6 +18,7 @@ test('params: defaults when neither the command line nor the parameter server se
     webPort: 8080,
     scoreThreshold: 0.5,
     classes: [],
+    inFlight: 0,
     figuresPeriodS: 5,
     serverKey: '',
     clientKey: '',

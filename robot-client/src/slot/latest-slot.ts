@@ -10,7 +10,8 @@ export class LatestSlot<T> {
   dropped = 0;
   private value: T | undefined;
   private filled = false;
-  private waiter: ((value: T | undefined) => void) | undefined;
+  /** Takes waiting for a value, first come first served: each value goes to one of them. */
+  private readonly waiters: ((value: T | undefined) => void)[] = [];
   private closed = false;
   /** A hand-over to the waiting take() is scheduled for the end of this turn. */
   private handing = false;
@@ -26,7 +27,7 @@ export class LatestSlot<T> {
     if (this.filled) this.dropped++;
     this.value = value;
     this.filled = true;
-    if (this.waiter && !this.handing) {
+    if (this.waiters.length > 0 && !this.handing) {
       this.handing = true;
       setImmediate(() => this.handOver());
     }
@@ -34,23 +35,25 @@ export class LatestSlot<T> {
 
   private handOver(): void {
     this.handing = false;
-    const waiter = this.waiter;
-    if (!waiter || !this.filled) return;
+    const waiter = this.waiters.shift();
+    if (!waiter) return;
+    if (!this.filled) {
+      this.waiters.unshift(waiter);
+      return;
+    }
     const value = this.value as T;
-    this.waiter = undefined;
     this.value = undefined;
     this.filled = false;
     waiter(value);
   }
 
   /**
-   * The newest value not taken yet, at once if one waits, else when the next `put()` comes.
+   * The newest value not taken yet, at once if one waits, else when a later `put()` comes (to
+   * the longest-waiting of several takes: each value is taken once).
    * @returns undefined once the slot is closed.
-   * @throws {Error} when another `take()` is still waiting: the slot has one consumer.
    */
   take(): Promise<T | undefined> {
-    if (this.waiter) return Promise.reject(new Error('LatestSlot.take(): another take() waits'));
-    if (this.filled) {
+    if (this.filled && this.waiters.length === 0) {
       const value = this.value as T;
       this.value = undefined;
       this.filled = false;
@@ -58,17 +61,15 @@ export class LatestSlot<T> {
     }
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.waiter = resolve;
+      this.waiters.push(resolve);
     });
   }
 
-  /** Ends the slot: a waiting `take()` gets undefined, later `put()`s are ignored. */
+  /** Ends the slot: waiting `take()`s get undefined, later `put()`s are ignored. */
   close(): void {
     this.closed = true;
     this.value = undefined;
     this.filled = false;
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.(undefined);
+    for (const waiter of this.waiters.splice(0)) waiter(undefined);
   }
 }

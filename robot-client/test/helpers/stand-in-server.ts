@@ -23,7 +23,8 @@ export interface StandInServer {
  * A zerorpc server stood in by a real ROUTER socket, for tests of the client's behaviour that
  * the real server cannot be made to show on demand (slow, silent). Each getMask call is
  * answered `OK [answer(image)]` after `delayMs`, or never when `answer` returns undefined;
- * `info()`, which a client asks once for the request limit, is answered at once.
+ * `info()`, which a client asks once for the request limit, is answered at once (with
+ * `workers` when given).
  *
  *   client DEALER                 stand-in ROUTER
  *   [ '', {id}, 'getMask', [jpeg, opts] ] ──►   waits delayMs
@@ -32,7 +33,7 @@ export interface StandInServer {
  */
 export async function startStandInServer(
   answer: (image: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>,
-  options: { delayMs?: number; endpoint?: string } = {},
+  options: { delayMs?: number; endpoint?: string; workers?: number } = {},
 ): Promise<StandInServer> {
   const router = await RouterSocket.listen(options.endpoint ?? 'tcp://127.0.0.1:*', {
     maxFrameBytes: 64 << 20,
@@ -72,7 +73,8 @@ export async function startStandInServer(
     for await (const frames of router.messages()) {
       const { identity, payload } = parseRouted(frames);
       const event = decodeEvent(payload);
-      if (event.name === 'info') void reply(identity, event.header.message_id, {});
+      if (event.name === 'info')
+        void reply(identity, event.header.message_id, { workers: options.workers });
       if (event.name !== 'getMask') continue;
       server.calls++;
       server.lastImage = (event.args as [Uint8Array])[0];

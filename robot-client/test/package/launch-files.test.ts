@@ -68,6 +68,7 @@ test('robot_client.launch: every parameter of the node is a documented arg that 
     classes: 'person,cup',
     web_host: '0.0.0.0',
     web_port: '8081',
+    in_flight: '2',
     figures_period_s: '2',
     server_key: '/etc/maskrcnn/server.key',
     client_key: '/etc/maskrcnn/robot.key_secret',

@@ -47,12 +47,19 @@ test('latest slot: holds one value however many arrive while nobody takes', asyn
   assert.equal(await next, undefined);
 });
 
-test('latest slot: a second concurrent take() is refused', async () => {
+test('latest slot: concurrent takes get one value each, first come first served, never the same', async () => {
   const slot = new LatestSlot<number>();
   const first = slot.take();
-  await assert.rejects(slot.take(), { message: 'LatestSlot.take(): another take() waits' });
+  const second = slot.take();
   slot.put(7);
-  assert.equal(await first, 7);
+  slot.put(8);
+  assert.equal(await first, 8, 'the newest of one turn');
+  slot.put(9);
+  assert.equal(await second, 9);
+  assert.deepEqual([slot.received, slot.dropped], [3, 1]);
+  const third = slot.take();
+  slot.close();
+  assert.equal(await third, undefined);
 });
 
 test('latest slot: after close() take() gives undefined and put() is ignored', async () => {
