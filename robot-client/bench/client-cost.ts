@@ -8,22 +8,29 @@
  *   call overhead getMask round trip against a ROUTER that answers at once with a composite
  *                 of the usual size (ZeroMQ, msgpack, heartbeats, bookkeeping)
  *   server        getMask round trip against the real server on the embedded model
+ *   pipelining    composites per second of the loop itself (camera → slot → encode → getMask →
+ *                 display) against a server with a worker per core, next to that server's own
+ *                 capacity (as many callers as it has workers, sending a ready JPEG back to back)
  *
- * Run: npx tsc -b robot-client && node robot-client/dist/bench/client-cost.js [frames]
+ * Run: npx tsc -b robot-client && node robot-client/dist/bench/client-cost.js [frames] [seconds]
  * Needs Debian's rosmaster; the server part needs server/dist (npx tsc -b server).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VisionClient } from '@maskrcnn-zmq/shared';
+import { pino } from 'pino';
 import sharp from 'sharp';
 import type { RosHeader } from '../src/camera/image-wire.js';
 import { imageClass } from '../src/camera/image-wire.js';
 import { type RawFrame, toRawFrame } from '../src/camera/subscribe.js';
+import type { Display } from '../src/display/display.js';
 import { encodeJpeg } from '../src/encode/jpeg.js';
 import { packPixels } from '../src/encode/pixels.js';
 import { swapRedBlue } from '../src/encode/swizzle.js';
-import { encodeFrame } from '../src/loop.js';
+import { Figures } from '../src/figures.js';
+import { encodeFrame, runLoop } from '../src/loop.js';
+import { LatestSlot } from '../src/slot/latest-slot.js';
 import { LoggedProcess } from '../test/helpers/processes.js';
 import {
   freePort,
@@ -39,6 +46,8 @@ import { sleep } from '../test/helpers/wait.js';
 const FRAMES = Number(process.argv[2] ?? 60);
 const WIDTH = 640;
 const HEIGHT = 400;
+/** Seconds of each pipelining run. */
+const PIPELINE_S = Number(process.argv[3] ?? 10);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -141,6 +150,7 @@ quick.close();
 standIn.close();
 
 let server: number | undefined;
+let pipelining: Array<{ inFlight: number; loop: number; capacity: number }> = [];
 if (existsSync(SERVER_MAIN)) {
   const port = await freePort();
   const process_ = await startServer(port);
@@ -150,6 +160,7 @@ if (existsSync(SERVER_MAIN)) {
   );
   real.close();
   await process_.stop('SIGTERM');
+  pipelining = await measurePipelining(frame, jpeg);
 }
 
 // The loop waits on pixels, encode and the call in turn; frames are received meanwhile, while
@@ -178,4 +189,73 @@ if (server === undefined) {
       `${((100 * perFrame) / server).toFixed(1)} % of the round trip`,
   );
 }
+for (const { inFlight, loop, capacity } of pipelining) {
+  const ratio = loop / capacity;
+  console.log(
+    `loop with ~in_flight ${inFlight}: ${loop.toFixed(1)} composites/s; the server's capacity ` +
+      `${capacity.toFixed(1)}/s; ratio ${ratio.toFixed(2)}` +
+      (inFlight > 1 ? ` (target ≥ 0.95): ${ratio >= 0.95 ? 'PASS' : 'FAIL'}` : ''),
+  );
+}
 process.exit(0);
+
+/**
+ * The loop against a server with a worker per core, fed 640×400 frames at 60 Hz for
+ * {@link PIPELINE_S} s, with one call in flight and with one per worker; and the server's
+ * capacity measured the same way but with a JPEG ready and no loop around it.
+ */
+async function measurePipelining(
+  source: RawFrame,
+  ready: Uint8Array,
+): Promise<Array<{ inFlight: number; loop: number; capacity: number }>> {
+  const workers = availableParallelism();
+  const port = await freePort();
+  const process_ = await startServer(port, ['--workers', String(workers), '--threads', '1']);
+  const endpoint = `tcp://127.0.0.1:${port}`;
+  const results = [];
+  for (const inFlight of [1, workers]) {
+    const callers = Array.from({ length: inFlight }, () => new VisionClient({ endpoint }));
+    const until = performance.now() + PIPELINE_S * 1000;
+    let answered = 0;
+    await Promise.all(
+      callers.map(async (caller) => {
+        for (; performance.now() < until; answered++) await caller.getMask(ready);
+      }),
+    );
+    const capacity = answered / PIPELINE_S;
+    for (const caller of callers) caller.close();
+
+    const slot = new LatestSlot<RawFrame>();
+    const figures = new Figures(slot);
+    const client = new VisionClient({ endpoint });
+    let shown = 0;
+    const display: Display = { name: 'topic', show: () => void shown++, close: async () => {} };
+    let seq = 0;
+    const camera = setInterval(
+      () => slot.put({ ...source, header: { ...source.header, seq: ++seq } }),
+      1000 / 60,
+    );
+    const loop = runLoop({
+      slot,
+      service: client,
+      displays: [display],
+      figures,
+      log: pino({ level: 'silent' }),
+      jpegQuality: 80,
+      mask: {},
+      call: { timeoutMs: 30_000 },
+      inFlight,
+    });
+    await sleep(1000); // the first calls: connection, the server's info()
+    const from = shown;
+    await sleep(PIPELINE_S * 1000);
+    const loopRate = (shown - from) / PIPELINE_S;
+    clearInterval(camera);
+    slot.close();
+    await loop;
+    client.close();
+    results.push({ inFlight, loop: loopRate, capacity });
+  }
+  await process_.stop('SIGTERM');
+  return results;
+}

@@ -126,10 +126,13 @@ export function startClient(
 }
 
 /** The real server on the embedded model, started as the README says; resolves once ready. */
-export async function startServer(port: number): Promise<LoggedProcess> {
+export async function startServer(
+  port: number,
+  flags: readonly string[] = [],
+): Promise<LoggedProcess> {
   const server = new LoggedProcess(
     process.execPath,
-    [SERVER_MAIN, 'serve', '--bind', `tcp://127.0.0.1:${port}`, '--model-dir', MODEL_DIR],
+    [SERVER_MAIN, 'serve', '--bind', `tcp://127.0.0.1:${port}`, '--model-dir', MODEL_DIR, ...flags],
     { ...process.env, LOG_LEVEL: 'info' },
     REPO,
   );
