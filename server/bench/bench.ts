@@ -1,25 +1,29 @@
 /**
- * `npm run bench`: what one frame costs, stage by stage, in-process and through the server.
+ * `npm run bench`: what one frame costs, stage by stage, in-process and through the server,
+ * every ratio measured side by side in this run on this machine.
  *
- * 1. The in-process pipeline on every coco128 photo, doing what `eval` does (all detections,
- *    masks, RLE): compared with the plain-JS reference's 0.148 s per image (MODEL.md).
- * 2. On the 640×480 photos, alternating: the getMask pipeline in-process (decode → model →
- *    masks → render JPEG) and the same call through a real server over tcp loopback, so the
- *    ratio round trip / in-process is measured side by side.
+ * 1. The eval workload in-process (every coco128 photo, all detections, masks, RLE), against
+ *    the model graphs' own time in the same runs: the floor this code can reach.
+ * 2. getMask on the 640×480 photos: in-process per stage (what surrounds the model, against the
+ *    model), alternating with the same call through each of the server's doors over loopback.
  * 3. Frames per second through the server with 1 and 4 concurrent clients.
  *
  * Flags: --images N (coco128 photos for step 1, default all), --seconds S (per fps run, default
- * 10), --threads N (onnxruntime threads, default the core count), --provider cpu|cuda.
+ * 10), --threads N (onnxruntime threads, default the core count), --execution-provider cpu|cuda,
+ * --json FILE (the figures and the machine, for BENCHMARKS.md and later comparison).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { VisionClient } from '@maskrcnn-zmq/shared';
 import { pino } from 'pino';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
+import { type Job, timingsOf } from '../src/jobs/job.js';
 import { runJob } from '../src/jobs/run-job.js';
 import { COCO_DIR, MODEL_DIR, startServer } from '../test/helpers.js';
+import { type DoorCaller, zmqCaller } from './figures/door-callers.js';
+import { describeMachine } from './figures/machine.js';
+import { atMost, type Checked, describeCheck } from './figures/targets.js';
 import { Stats } from './stats.js';
 
 const { values } = parseArgs({
@@ -27,11 +31,13 @@ const { values } = parseArgs({
     images: { type: 'string' },
     seconds: { type: 'string', default: '10' },
     threads: { type: 'string', default: String(availableParallelism()) },
-    provider: { type: 'string', default: 'cpu' },
+    'execution-provider': { type: 'string', default: 'cpu' },
+    json: { type: 'string' },
   },
 });
 const threads = Number(values.threads);
-const executionProvider = values.provider === 'cuda' ? 'cuda' : 'cpu';
+const executionProvider = values['execution-provider'] === 'cuda' ? 'cuda' : 'cpu';
+const seconds = Number(values.seconds);
 const dataset = JSON.parse(readFileSync(`${COCO_DIR}/instances.json`, 'utf8')) as {
   images: Array<{ file_name: string; width: number; height: number }>;
 };
@@ -42,91 +48,119 @@ const all = dataset.images
 const vga = dataset.images
   .filter((i) => i.width === 640 && i.height === 480)
   .map((i) => read(i.file_name));
+const MAX_PIXELS = 50_000_000;
 
+const machine = describeMachine();
 console.log(
-  `maskrcnn-zmq bench: ${availableParallelism()} cores, onnxruntime threads ${threads}, ${executionProvider}`,
+  `maskrcnn-zmq bench, ${new Date().toISOString().slice(0, 10)}, commit ${machine.commit}\n` +
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}, ` +
+    `onnxruntime ${machine.onnxruntime}, sharp ${machine.sharp} (libvips ${machine.libvips}); ` +
+    `${executionProvider}, ${threads} onnxruntime threads`,
 );
 const pipeline = await MaskRcnnPipeline.load(MODEL_DIR, { threads, executionProvider });
 await pipeline.warmUp();
+const inProcess = async (job: Job) => timingsOf(await runJob(pipeline, job, MAX_PIXELS));
 
 // 1. The eval workload, in-process.
 const evalOptions: InferenceOptions = { scoreThreshold: 0, maxDetections: 100, masks: true };
 const evalStats = new Stats();
-const MAX_PIXELS = 50_000_000;
-for (const image of all) {
-  const output = await runJob(
-    pipeline,
-    { type: 'detect', image, inference: evalOptions },
-    MAX_PIXELS,
-  );
-  if (output.type === 'detect') evalStats.add(output.result.timingsMs);
-}
+for (const image of all)
+  evalStats.add(await inProcess({ type: 'detect', image, inference: evalOptions }));
+const evalFigures = {
+  photos: all.length,
+  meanMs: evalStats.means(),
+  modelShare: evalStats.mean('model') / evalStats.mean('total'),
+};
 console.log(
-  `\n1. in-process pipeline, JPEG bytes → all detections with mask RLEs, ${all.length} coco128 photos`,
+  `\n1. the eval workload in-process: JPEG → all detections with mask RLEs, ${all.length} coco128 photos`,
 );
 console.log(evalStats.table());
-const perImageS = evalStats.mean('total') / 1000;
 console.log(
-  `pipeline mean ${perImageS.toFixed(3)} s/image (plain-JS reference 0.148 s): ${(0.148 / perImageS).toFixed(2)}× faster`,
+  `  per photo ${evalStats.mean('total').toFixed(1)} ms, of which the model graphs ` +
+    `${evalStats.mean('model').toFixed(1)} ms (${(100 * evalFigures.modelShare).toFixed(0)} %)`,
 );
 
-/** A real server over tcp loopback with `workers` inference workers of `workerThreads` each. */
-const startBenchServer = (workers: number, workerThreads: number) =>
-  startServer({
+// 2. getMask: in-process by stage, alternating with the same call through each door.
+const server = await startServer({
+  executionProvider,
+  threads,
+  workers: 1,
+  queueLimit: 64,
+  log: pino({ level: 'warn' }),
+});
+const doors: DoorCaller[] = [zmqCaller(server.endpoint)];
+const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
+const stages = new Stats();
+const roundTrips = new Stats();
+for (const image of [...vga, ...vga]) {
+  stages.add(
+    await inProcess({
+      type: 'getMask',
+      image,
+      inference: getMaskOptions,
+      output: { format: 'jpeg', quality: 85 },
+    }),
+  );
+  for (const door of doors) {
+    const started = performance.now();
+    await door.getMask(image);
+    roundTrips.add({ [door.door]: performance.now() - started });
+  }
+}
+for (const door of doors) door.close();
+await server.close();
+await pipeline.close();
+
+const model = stages.median('model');
+const total = stages.median('total');
+const around = stages.medianOf((sample) => sample.total - sample.model);
+const checks: Record<string, Checked> = {
+  'decode (ms)': atMost(stages.median('decode'), 4),
+  'preprocess (ms)': atMost(stages.median('preprocess'), 2),
+  'masks: paste + threshold (ms)': atMost(stages.median('masks'), 3),
+  'render + JPEG (ms)': atMost(stages.median('encode'), 6),
+  'everything but the model (ms)': atMost(around, 15),
+  'everything but the model / model': atMost(around / model, 0.25),
+};
+for (const door of doors) {
+  checks[`${door.door} round trip / in-process`] = atMost(
+    roundTrips.median(door.door) / total,
+    1.05,
+  );
+}
+console.log(
+  `\n2. getMask on ${vga.length} 640×480 photos, each twice: in-process by stage (medians per stage)`,
+);
+console.log(stages.table());
+console.log(
+  `  the model graphs ${model.toFixed(1)} ms; everything else ${around.toFixed(1)} ms ` +
+    `(${((100 * around) / model).toFixed(0)} % of the model)`,
+);
+for (const door of doors) {
+  console.log(
+    `  through the ${door.door} door: median ${roundTrips.median(door.door).toFixed(1)} ms ` +
+      `(p95 ${roundTrips.percentile(door.door, 95).toFixed(1)}) against ${total.toFixed(1)} ms in-process`,
+  );
+}
+for (const [name, check] of Object.entries(checks)) console.log(describeCheck(name, check));
+
+// 3. Throughput with 1 and 4 clients, for one worker using every core and for a worker per core.
+console.log(`\n3. frames per second through the server (getMask, 640×480, ${seconds} s each)`);
+const throughput: Array<{ workers: number; threads: number; clients: number; fps: number }> = [];
+for (const [workers, workerThreads] of [
+  [1, threads],
+  [threads, 1],
+]) {
+  const layout = await startServer({
     executionProvider,
     threads: workerThreads,
     workers,
     queueLimit: 64,
     log: pino({ level: 'warn' }),
   });
-
-// 2. getMask in-process vs through the server, alternating on the same photos.
-const server = await startBenchServer(1, threads);
-const client = new VisionClient({ endpoint: server.endpoint, timeoutMs: 60_000 });
-const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
-const inProcess = new Stats();
-const roundTrip = new Stats();
-for (const image of [...vga, ...vga]) {
-  const output = await runJob(
-    pipeline,
-    { type: 'getMask', image, inference: getMaskOptions, output: { format: 'jpeg', quality: 85 } },
-    MAX_PIXELS,
-  );
-  // `encode` is the render: masks, outlines, boxes, captions and the JPEG.
-  if (output.type === 'getMask') inProcess.add(output.timingsMs);
-  const started = performance.now();
-  await client.getMask(image);
-  roundTrip.add({ total: performance.now() - started });
-}
-console.log(
-  `\n2. getMask on ${vga.length} 640×480 photos (each twice), in-process and through the server`,
-);
-console.log(inProcess.table());
-const ratio = roundTrip.median('total') / inProcess.median('total');
-console.log(
-  `round trip median ${roundTrip.median('total').toFixed(1)} ms (p95 ${roundTrip.percentile('total', 95).toFixed(1)}), ` +
-    `in-process median ${inProcess.median('total').toFixed(1)} ms: ratio ${ratio.toFixed(3)} (target ≤ 1.05)`,
-);
-await pipeline.close();
-
-client.close();
-await server.close();
-
-// 3. Throughput with 1 and 4 clients, for one worker using every core and for a worker per core.
-console.log(
-  `\n3. frames per second through the server (getMask, 640×480, ${values.seconds} s each)`,
-);
-for (const [workers, workerThreads] of [
-  [1, threads],
-  [threads, 1],
-]) {
-  const layout = await startBenchServer(workers, workerThreads);
   for (const clients of [1, 4]) {
-    const callers = Array.from(
-      { length: clients },
-      () => new VisionClient({ endpoint: layout.endpoint, timeoutMs: 60_000 }),
-    );
-    const until = performance.now() + Number(values.seconds) * 1000;
+    const callers = Array.from({ length: clients }, () => zmqCaller(layout.endpoint));
+    const until = performance.now() + seconds * 1000;
     let frames = 0;
     const started = performance.now();
     await Promise.all(
@@ -136,10 +170,28 @@ for (const [workers, workerThreads] of [
       }),
     );
     const fps = frames / ((performance.now() - started) / 1000);
+    throughput.push({ workers, threads: workerThreads, clients, fps });
     console.log(
-      `--workers ${workers} --threads ${workerThreads}, ${clients} client${clients > 1 ? 's' : ' '}: ${fps.toFixed(2)} frames/s`,
+      `  --workers ${workers} --threads ${workerThreads}, ${clients} client${clients > 1 ? 's' : ' '}: ${fps.toFixed(2)} frames/s`,
     );
     for (const caller of callers) caller.close();
   }
   await layout.close();
+}
+
+if (values.json) {
+  const figures = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { executionProvider, threads, seconds, photos: all.length, vgaPhotos: vga.length },
+    eval: evalFigures,
+    getMask: {
+      medianMs: stages.medians(),
+      roundTripMedianMs: roundTrips.medians(),
+      checks,
+    },
+    throughput,
+  };
+  writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`\nfigures written to ${values.json}`);
 }

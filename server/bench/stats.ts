@@ -10,6 +10,23 @@ export class Stats {
     }
   }
 
+  /** The median of `derive` over the runs: a figure made from several stages of each run. */
+  medianOf(derive: (sample: Record<string, number>) => number): number {
+    const runs = Math.min(...[...this.samples.values()].map((list) => list.length));
+    const derived = Array.from({ length: runs }, (_, i) =>
+      derive(Object.fromEntries([...this.samples].map(([stage, list]) => [stage, list[i]]))),
+    ).sort((a, b) => a - b);
+    return derived[Math.floor(derived.length / 2)];
+  }
+
+  means(): Record<string, number> {
+    return Object.fromEntries([...this.samples.keys()].map((stage) => [stage, this.mean(stage)]));
+  }
+
+  medians(): Record<string, number> {
+    return Object.fromEntries([...this.samples.keys()].map((stage) => [stage, this.median(stage)]));
+  }
+
   mean(stage: string): number {
     const list = this.list(stage);
     return list.reduce((sum, ms) => sum + ms, 0) / list.length;

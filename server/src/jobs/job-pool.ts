@@ -11,7 +11,13 @@ import type { Counters } from '../ops/counters.js';
 import { RateLimitedLog } from '../ops/rate-limited-log.js';
 import { FairQueue } from './fair-queue.js';
 import { type InferenceWorker, WorkerLostError } from './inference-worker.js';
-import type { Job, JobOutput, ModelDescription, OutputOf } from './job.js';
+import {
+  type Job,
+  type JobOutput,
+  type ModelDescription,
+  type OutputOf,
+  timingsOf,
+} from './job.js';
 import { JobCrashedError } from './job-failure.js';
 import { type SupervisorOptions, WorkerSupervisor } from './worker-supervisor.js';
 
@@ -216,9 +222,7 @@ export class JobPool {
       .run(pending.job)
       .then(
         (output) => {
-          this.counters.stages(
-            output.type === 'getMask' ? output.timingsMs : output.result.timingsMs,
-          );
+          this.counters.stages(timingsOf(output));
           pending.settle({ output });
         },
         (error: Error) => {

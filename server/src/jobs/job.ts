@@ -31,6 +31,11 @@ export type JobOutput =
       composite?: Uint8Array;
     };
 
+/** A finished job's stage times, whichever its type. */
+export function timingsOf(output: JobOutput): Record<string, number> {
+  return output.type === 'getMask' ? output.timingsMs : output.result.timingsMs;
+}
+
 /** The output a job of a given type produces. */
 export type OutputOf<J extends Job> = Extract<JobOutput, { type: J['type'] }>;
 
