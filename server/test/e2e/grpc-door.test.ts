@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { status } from '@grpc/grpc-js';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import sharp from 'sharp';
+import { Counters } from '../../src/ops/counters.js';
 import type { VisionServer } from '../../src/server.js';
 import {
   decodeOutputs,
   InferenceClient,
   imageRequest,
   type ModelInferResponse,
+  statusOf,
 } from '../grpc-helpers.js';
 import { photo, startServer } from '../helpers.js';
 
@@ -34,16 +38,18 @@ describe('gRPC door', () => {
   let server: VisionServer;
   let client: InferenceClient;
   let zmq: VisionClient;
+  let stopping: Promise<void> | undefined;
+  const counters = new Counters();
 
   before(async () => {
-    server = await startServer({ grpc: { host: '127.0.0.1', port: 0 } });
+    server = await startServer({ grpc: { host: '127.0.0.1', port: 0 }, counters });
     client = new InferenceClient(`127.0.0.1:${server.grpcPort}`);
     zmq = new VisionClient({ endpoint: server.endpoint, timeoutMs: 30_000 });
   });
   after(async () => {
     client.close();
     zmq.close();
-    await server.close();
+    await (stopping ?? server.close());
   });
 
   it('says it is live and ready, and so is its one model', async () => {
@@ -176,5 +182,31 @@ describe('gRPC door', () => {
     assert.ok(!outputs.names.includes('masks'), 'masks: false leaves the masks out');
     assert.deepEqual(outputs.elements('labels').map(String), ['zebra']);
     assert.ok(outputs.numbers('scores')[0] >= 0.5);
+  });
+
+  it('on shutdown says it is not ready, refuses new calls with UNAVAILABLE and answers the running one', async () => {
+    // Every mask of a 49-megapixel frame: long enough to shut down while it runs.
+    const big = await sharp(jpeg)
+      .resize(7000, 7000, { fit: 'fill' })
+      .jpeg({ quality: 20 })
+      .toBuffer();
+    const running = client.infer(
+      imageRequest(big, { parameters: { score_threshold: { double_param: 0 } } }),
+    );
+    const jobsRunning = async () =>
+      (await counters.registry.metrics()).includes('\nmaskrcnn_jobs_running 1\n');
+    const until = performance.now() + 10_000;
+    while (!(await jobsRunning()) && performance.now() < until) await sleep(2);
+    assert.ok(await jobsRunning(), 'the large frame never started');
+
+    stopping = server.shutdown(20_000);
+    assert.deepEqual(await client.call('ServerReady', {}), { ready: false });
+    assert.deepEqual(await client.call('ModelReady', { name: 'maskrcnn' }), { ready: false });
+    const refused = await statusOf(client.infer(imageRequest(jpeg)));
+    assert.deepEqual([status[refused.code], refused.name], ['UNAVAILABLE', 'ShuttingDown']);
+    assert.ok((await running).outputs.length > 0);
+    await stopping;
+    const closed = await statusOf(client.call('ServerLive', {}, { deadlineMs: 2000 }));
+    assert.equal(closed.code, status.UNAVAILABLE, closed.details);
   });
 });
