@@ -66,11 +66,13 @@ describe('gRPC door', () => {
   });
 
   it('describes the server and the model signature', async () => {
-    const serverMetadata = await client.call<{ name: string; extensions: string[] }>(
-      'ServerMetadata',
-      {},
-    );
+    const serverMetadata = await client.call<{
+      name: string;
+      version: string;
+      extensions: string[];
+    }>('ServerMetadata', {});
     assert.equal(serverMetadata.name, 'maskrcnn-zmq');
+    assert.equal(serverMetadata.version, (await zmq.info()).version);
     assert.deepEqual(serverMetadata.extensions, ['binary_tensor_data']);
     const model = await client.call<{
       name: string;
