@@ -14,7 +14,7 @@ import {
   type ModelInferResponse,
   statusOf,
 } from '../grpc-helpers.js';
-import { photo, startServer } from '../helpers.js';
+import { photo, SMOKE_IMAGES, startServer } from '../helpers.js';
 
 const jpeg = readFileSync(photo('000000000034.jpg'));
 
@@ -184,6 +184,32 @@ describe('gRPC door', () => {
     assert.ok(!outputs.names.includes('masks'), 'masks: false leaves the masks out');
     assert.deepEqual(outputs.elements('labels').map(String), ['zebra']);
     assert.ok(outputs.numbers('scores')[0] >= 0.5);
+  });
+
+  it('answers concurrent calls through gRPC and ZeroMQ each with its own photo’s detections', async () => {
+    const photos = Object.keys(SMOKE_IMAGES).map((file) => ({
+      file,
+      bytes: readFileSync(photo(file)),
+    }));
+    const [viaGrpc, viaZmq] = await Promise.all([
+      Promise.all(photos.map(({ file, bytes }) => client.infer(imageRequest(bytes, { id: file })))),
+      Promise.all(photos.map(({ bytes }) => zmq.detect(bytes))),
+    ]);
+    photos.forEach(({ file }, index) => {
+      assert.equal(viaGrpc[index].id, file);
+      assert.deepEqual(
+        decodeOutputs(viaGrpc[index]).numbers('scores'),
+        viaZmq[index].instances.map((instance) => Math.fround(instance.score)),
+        file,
+      );
+      assert.ok(
+        decodeOutputs(viaGrpc[index])
+          .elements('labels')
+          .map(String)
+          .includes(SMOKE_IMAGES[file as keyof typeof SMOKE_IMAGES]),
+        file,
+      );
+    });
   });
 
   it('on shutdown says it is not ready, refuses new calls with UNAVAILABLE and answers the running one', async () => {
