@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
 import { CallRunner } from './calls/call-runner.js';
+import { exposureOf } from './doors/exposure.js';
+import { GrpcDoor, type GrpcDoorOptions } from './doors/grpc/grpc-door.js';
 import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
@@ -29,6 +31,10 @@ export interface ServerOptions extends JobPoolOptions {
   curve?: { publicKey: string; secretKey: string; allowFrom?: string };
   /** Where calls and messages are counted (and served as metrics); a fresh one by default. */
   counters?: Counters;
+  /** The gRPC door (the Open Inference Protocol); none when absent. */
+  grpc?: GrpcDoorOptions;
+  /** Lets a door without TLS serve other machines (with a warning at start). */
+  insecure?: boolean;
 }
 
 /** How long replies already made get to leave when the server closes: a 50-megapixel composite on a busy machine needs seconds. */
@@ -48,6 +54,7 @@ export class VisionServer {
     private readonly pool: JobPool,
     private readonly log: Logger,
     private readonly allowList: ClientAllowList | undefined,
+    private readonly grpc: GrpcDoor | undefined,
   ) {}
 
   /**
@@ -56,6 +63,14 @@ export class VisionServer {
    */
   static async start(options: ServerOptions): Promise<VisionServer> {
     const { log, curve } = options;
+    // Refused before the model loads, so a wrong command line fails at once.
+    const grpcExposure =
+      options.grpc &&
+      exposureOf('gRPC', options.grpc.host, {
+        tls: options.grpc.tls !== undefined,
+        insecure: options.insecure ?? false,
+        tlsFlags: '--grpc-tls-cert and --grpc-tls-key',
+      });
     const allowList = curve?.allowFrom
       ? await ClientAllowList.load(curve.allowFrom, log)
       : undefined;
@@ -90,7 +105,8 @@ export class VisionServer {
       info(describeServer),
     ]);
     const runner = new CallRunner(counters, log);
-    let router: RpcRouter;
+    let router: RpcRouter | undefined;
+    let grpc: GrpcDoor | undefined;
     try {
       router = await RpcRouter.listen(dispatcher, {
         ...options,
@@ -98,14 +114,32 @@ export class VisionServer {
         runner,
         curve: curve && { secretKey: curve.secretKey, gate: allowList?.admits },
       });
+      if (options.grpc) {
+        grpc = await GrpcDoor.listen(options.grpc, {
+          runner,
+          pool,
+          server: { name: SERVER_NAME, version },
+          maxMessageBytes: options.maxMessageBytes,
+        });
+      }
     } catch (error) {
+      await router?.close();
       pool.close();
       throw error;
     }
     const { counters: _, memoryMiB: __, ...described } = describeServer();
     warnAboutSecurity(router.endpoint, options, allowList, log);
-    log.info({ endpoint: router.endpoint, ...described, model: pool.model.name }, 'ready');
-    return new VisionServer(router, runner, pool, log, allowList);
+    if (grpcExposure === 'insecure') {
+      log.warn(
+        { host: options.grpc?.host, port: grpc?.port },
+        'gRPC serves other machines without TLS (--insecure): anyone who reaches this port can use the model and read every image',
+      );
+    }
+    log.info(
+      { endpoint: router.endpoint, grpcPort: grpc?.port, ...described, model: pool.model.name },
+      'ready',
+    );
+    return new VisionServer(router, runner, pool, log, allowList, grpc);
   }
 
   /** Reads the client allow-list again (SIGHUP); connected clients stay connected. */
@@ -117,6 +151,11 @@ export class VisionServer {
   /** The bound endpoint. */
   get endpoint(): string {
     return this.router.endpoint;
+  }
+
+  /** The gRPC door's port, when it has one. */
+  get grpcPort(): number | undefined {
+    return this.grpc?.port;
   }
 
   /** Whether it takes calls: true from start until shutdown begins. */
@@ -133,7 +172,7 @@ export class VisionServer {
     this.stopping ??= (async () => {
       this.runner.refuseNewCalls();
       await this.pool.drain(graceMs);
-      await this.router.close(FLUSH_MS);
+      await Promise.all([this.router.close(FLUSH_MS), this.grpc?.close(FLUSH_MS)]);
       this.pool.close();
       this.log.info('stopped');
     })();
@@ -142,7 +181,7 @@ export class VisionServer {
 
   /** Stops at once: open calls are abandoned unanswered. For tests and failed starts. */
   async close(): Promise<void> {
-    await this.router.close();
+    await Promise.all([this.router.close(), this.grpc?.close()]);
     this.pool.close();
   }
 }

@@ -5,6 +5,7 @@ import { createLogger } from '../log.js';
 import { Counters } from '../ops/counters.js';
 import { OpsServer } from '../ops/ops-server.js';
 import { DEFAULT_PORT, type ServerOptions, VisionServer } from '../server.js';
+import { grpcDoorOptions, grpcOptions } from './grpc-options.js';
 import { integer, port } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
@@ -37,8 +38,12 @@ export function serveCommand(program: Command): void {
       port,
     )
     .option('--metrics-bind <address>', 'address for --metrics-port', '127.0.0.1')
+    .option(
+      '--insecure',
+      'let the HTTP and gRPC doors serve other machines without TLS (a warning is logged at start)',
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
-  modelOptions(command).action(async (options) => {
+  grpcOptions(modelOptions(command)).action(async (options) => {
     const log = createLogger(options.logLevel);
     // Listening before start logs "ready", so a signal sent on seeing it is always a clean stop.
     let server: VisionServer | undefined;
@@ -71,6 +76,8 @@ export function serveCommand(program: Command): void {
       ...(await serverOptions(options, log)),
       bind: options.bind,
       curve: await serverCurve(options),
+      grpc: await grpcDoorOptions(options),
+      insecure: options.insecure,
       counters,
     });
   });
