@@ -1,10 +1,22 @@
 import { VisionClient } from '@maskrcnn-zmq/shared';
+import { InferenceClient, imageRequest } from '../../test/grpc-helpers.js';
 
 /** A client of one of the server's doors, making the `getMask` call as that door's users do. */
 export interface DoorCaller {
   door: string;
   getMask(jpeg: Uint8Array): Promise<unknown>;
   close(): void;
+}
+
+/** ModelInfer asking for the composite alone: the Open Inference Protocol's getMask. */
+export function grpcCaller(port: number): DoorCaller {
+  const client = new InferenceClient(`127.0.0.1:${port}`);
+  const outputs = [{ name: 'composite' }];
+  return {
+    door: 'grpc',
+    getMask: (jpeg) => client.infer(imageRequest(Buffer.from(jpeg), { outputs })),
+    close: () => client.close(),
+  };
 }
 
 export function zmqCaller(endpoint: string): DoorCaller {
