@@ -19,6 +19,8 @@ export type Job =
       inference: InferenceOptions;
       /** Draw the composite as well (the Open Inference `composite` output), in these settings. */
       composite?: Required<EncodeOptions>;
+      /** Masks as RLE in the result (default true); false when they are computed for the composite only. */
+      rle?: boolean;
     };
 
 /** A finished job; `timingsMs` always has the stages and `total`. */

@@ -36,7 +36,8 @@ export async function runJob(
     const composite = await renderComposite(image, instances, job.output);
     return { type: 'getMask', composite: inForm(composite, form), timingsMs: stages() };
   }
-  const detections = toDetectedInstances(instances, image.height, image.width);
+  const described = job.rle === false ? instances.map(({ mask: _, ...rest }) => rest) : instances;
+  const detections = toDetectedInstances(described, image.height, image.width);
   const composite = job.composite && (await renderComposite(image, instances, job.composite));
   return {
     type: 'detect',

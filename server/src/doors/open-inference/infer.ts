@@ -77,6 +77,7 @@ export async function infer(
       image,
       inference,
       composite: wanted.has('composite') ? COMPOSITE_ENCODING : undefined,
+      rle: wanted.has('masks'),
     },
     context,
   );
