@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ensureModel } from './ensure.js';
 import { DEFAULT_MODEL, MODELS } from './manifest.js';
+import { PRECISIONS, type Precision } from './precision.js';
 import { createProgressReporter, type ProgressStream } from './progress.js';
 
 /** The usage text, also printed for --help. */
@@ -21,6 +22,8 @@ options:
                     else the pinned upstream URLs)
   --seed-from DIR   copy files from DIR before downloading (verified like downloads)
   --offline         never download; list what is missing and where it goes
+  --precision P     float (default) or int8: QDQ graphs from the Caffe2 int8 scales, in
+                    their own folder (onnx-int8/)
   --list            list the known models
   -h, --help        show this text`;
 
@@ -57,12 +60,20 @@ export async function fetchModelCli(argv: string[], io: CliIo = process): Promis
     io.stderr.write(`fetch-model: one model at a time, got ${positionals.join(', ')}\n`);
     return 2;
   }
+  const precision = values.precision ?? 'float';
+  if (!(PRECISIONS as readonly string[]).includes(precision)) {
+    io.stderr.write(
+      `fetch-model: --precision must be ${PRECISIONS.join(' or ')}, got ${precision}\n`,
+    );
+    return 2;
+  }
   try {
     const model = await ensureModel(positionals[0] ?? DEFAULT_MODEL, {
       cacheDir: values['cache-dir'],
       baseUrl: values['base-url'],
       seedFrom: values['seed-from'],
       allowDownload: !values.offline,
+      precision: precision as Precision,
       onProgress: createProgressReporter(io.stderr, 'fetch-model'),
     });
     io.stdout.write(`${model.dir}\n`);
@@ -82,6 +93,7 @@ function parse(argv: string[]) {
       'base-url': { type: 'string' },
       'seed-from': { type: 'string' },
       offline: { type: 'boolean' },
+      precision: { type: 'string' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

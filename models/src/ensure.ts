@@ -10,6 +10,10 @@
  *
  * When a file may not be downloaded, or the host cannot be reached, it throws a
  * ModelMissingError that lists every missing file, where it comes from and where to put it.
+ *
+ * A converted model comes in two precisions, each in its own folder with its own stamp:
+ * float in `onnx/` (the reference conversion, which a seed may hold) and int8 in `onnx-int8/`
+ * (made here from the Caffe2 files, trusted only by its stamp).
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -23,6 +27,7 @@ import {
 import { ModelFetchError, ModelMissingError } from './errors.js';
 import { fetchFile, resolveSourceUrl } from './fetch.js';
 import { getModelSpec, type ModelFile, type ModelSpec, type SourceFile } from './manifest.js';
+import type { Precision } from './precision.js';
 import { createProgressReporter, type ProgressListener } from './progress.js';
 import { seedFile } from './seed.js';
 import { checkFile } from './verify.js';
@@ -42,6 +47,8 @@ export interface EnsureModelOptions {
   baseUrl?: string;
   /** Progress; defaults to a bar or plain lines on stderr. */
   onProgress?: ProgressListener;
+  /** Which graphs to make ready (default 'float'); 'int8' only for a converted model. */
+  precision?: Precision;
 }
 
 /** A model whose files are on disk and verified. */
@@ -90,19 +97,30 @@ function missingError(
   return new ModelMissingError(spec.name, sources, lines.join('\n'), cause ? { cause } : undefined);
 }
 
-async function readyIfValid(spec: ModelSpec, dir: string): Promise<ReadyModel | null> {
-  const readyDir = join(dir, dirname(spec.ready[0].path));
+/** The folder of the ready files at `precision`: the manifest's, or its `-int8` sibling. */
+function readyFolder(spec: ModelSpec, dir: string, precision: Precision): string {
+  const folder = join(dir, dirname(spec.ready[0].path));
+  return precision === 'float' ? folder : `${folder}-${precision}`;
+}
+
+async function readyIfValid(
+  spec: ModelSpec,
+  dir: string,
+  precision: Precision,
+): Promise<ReadyModel | null> {
+  const readyDir = readyFolder(spec, dir, precision);
   const inputs = Object.fromEntries(spec.sources.map((s) => [basename(s.path), s.sha256]));
   const stamp = spec.conversion ? await readConversionStamp(readyDir) : null;
-  const current = stampIsCurrent(stamp, inputs) ? stamp : null;
+  const current = stampIsCurrent(stamp, inputs, precision) ? stamp : null;
   const files: Record<string, string> = {};
   for (const file of spec.ready) {
     const name = basename(file.path);
-    const path = join(dir, file.path);
+    const path = join(readyDir, name);
     // A converted output is good if it is what this converter made from these inputs, or
-    // exactly the reference conversion (the files one may put in place by hand).
+    // exactly the reference conversion (the float files one may put in place by hand).
     const made = current?.outputs[name];
-    if ((await checkFile(path, made ? [file, made] : [file])).state !== 'ok') return null;
+    const accepted = [...(precision === 'float' ? [file] : []), ...(made ? [made] : [])];
+    if (accepted.length === 0 || (await checkFile(path, accepted)).state !== 'ok') return null;
     files[name] = path;
   }
   return { name: spec.name, dir: readyDir, files, spec };
@@ -117,26 +135,37 @@ async function readyIfValid(spec: ModelSpec, dir: string): Promise<ReadyModel | 
  * @throws {ModelFetchError} when a download fails for another reason (corrupt, cut off).
  * @throws {ModelChecksumError} when `seedFrom` holds a file of the right name but wrong content.
  * @throws {ConversionError} when the Caffe2 files cannot be converted.
+ * @throws {RangeError} for int8 of a model that is not converted (it has no int8 form).
  */
 export async function ensureModel(
   name: string,
   options: EnsureModelOptions = {},
 ): Promise<ReadyModel> {
   const spec = getModelSpec(name);
+  const precision = options.precision ?? 'float';
+  if (precision !== 'float' && !spec.conversion) {
+    throw new RangeError(
+      `model '${spec.name}' has no ${precision} form: only a model converted from Caffe2 int8 ` +
+        'weights has one',
+    );
+  }
   const dir = modelDir(resolveCacheDir(options.cacheDir), spec.name);
   const onProgress = options.onProgress ?? createProgressReporter();
   const allowDownload = options.allowDownload ?? true;
-  const folders = new Set([...spec.sources, ...spec.ready].map((f) => dirname(join(dir, f.path))));
+  const folders = new Set([
+    ...[...spec.sources, ...spec.ready].map((f) => dirname(join(dir, f.path))),
+    readyFolder(spec, dir, precision),
+  ]);
   for (const folder of folders) await removeStaleParts(folder);
 
   const finish = (model: ReadyModel) => {
     onProgress({ type: 'ready', model: spec.name, dir: model.dir });
     return model;
   };
-  let ready = await readyIfValid(spec, dir);
+  let ready = await readyIfValid(spec, dir, precision);
   if (ready) return finish(ready);
 
-  if (options.seedFrom && spec.conversion) {
+  if (options.seedFrom && spec.conversion && precision === 'float') {
     // Ready files in a seed are taken only if they are the reference conversion; otherwise
     // the seed's sources are converted here.
     for (const file of spec.ready) {
@@ -145,7 +174,7 @@ export async function ensureModel(
         await seedFile(options.seedFrom, file, path, false, onProgress);
       }
     }
-    ready = await readyIfValid(spec, dir);
+    ready = await readyIfValid(spec, dir, precision);
     if (ready) return finish(ready);
   }
 
@@ -187,11 +216,12 @@ export async function ensureModel(
       path: join(dir, s.path),
       sha256: sums[basename(s.path)],
     }));
-    const outDir = join(dir, dirname(spec.ready[0].path));
+    const outDir = readyFolder(spec, dir, precision);
     await mkdir(outDir, { recursive: true });
-    await convertIntoCache(spec.name, { predictNet: net, initNet: init }, outDir, onProgress);
+    const inputs = { predictNet: net, initNet: init };
+    await convertIntoCache(spec.name, inputs, outDir, onProgress, precision);
   }
-  ready = await readyIfValid(spec, dir);
+  ready = await readyIfValid(spec, dir, precision);
   if (!ready) throw new Error(`internal: ${spec.name} converted but its files do not verify`);
   return finish(ready);
 }

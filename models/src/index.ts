@@ -33,6 +33,7 @@ export {
   type PostprocessSettings,
   type SourceFile,
 } from './manifest.js';
+export { PRECISIONS, type Precision } from './precision.js';
 export {
   createProgressReporter,
   type ProgressEvent,

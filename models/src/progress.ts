@@ -4,6 +4,7 @@
  * service manager, CI), where a redrawn bar would be noise.
  */
 import cliProgress from 'cli-progress';
+import type { Precision } from './precision.js';
 
 /** One step of getting a model ready. `file` is the path inside the model's cache folder. */
 export type ProgressEvent =
@@ -12,7 +13,7 @@ export type ProgressEvent =
   | { type: 'download-done'; file: string; bytes: number; sha256: string; pinned: boolean }
   | { type: 'download-failed'; file: string; error: Error }
   | { type: 'seeded'; file: string; from: string }
-  | { type: 'convert-start'; model: string; steps: number }
+  | { type: 'convert-start'; model: string; steps: number; precision: Precision }
   | { type: 'convert-step'; model: string; file: string; done: number; steps: number }
   | { type: 'convert-done'; model: string; elapsedMs: number }
   | { type: 'ready'; model: string; dir: string };
@@ -100,7 +101,7 @@ export function createProgressReporter(
         line(`${event.file}: copied from ${event.from}, sha256 verified`);
         return;
       case 'convert-start':
-        line(`converting ${event.model} to ONNX (${event.steps} files)`);
+        line(`converting ${event.model} to ${event.precision} ONNX (${event.steps} files)`);
         if (stream.isTTY) startBar('converting', event.steps);
         return;
       case 'convert-step':

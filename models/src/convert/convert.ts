@@ -4,6 +4,7 @@
  * output bytes change: caches stamped with an older version are converted again.
  */
 import { ConversionError } from '../errors.js';
+import type { Precision } from '../precision.js';
 import { decodeNetDef } from './caffe2-net.js';
 import { buildGraph } from './graph.js';
 import { encodeModel } from './onnx-writer.js';
@@ -44,21 +45,24 @@ function anchorsJson(data: Float32Array): string {
  * Converts the pair, yielding one file at a time (so a caller can write and report each).
  * @param predictNet the bytes of model.pb
  * @param initNet the bytes of model_init.pb
+ * @param precision 'float' (the reference conversion) or 'int8' (QDQ graphs, see qdq.ts)
  * @throws {ConversionError} when the nets are not the MaskRCNN2GO the plan describes.
  */
 export function* convertMaskRcnn2go(
   predictNet: Uint8Array,
   initNet: Uint8Array,
+  precision: Precision = 'float',
 ): Generator<ConvertedFile> {
   const net = decodeNetDef(predictNet, 'model.pb');
   const weights = loadWeights(decodeNetDef(initNet, 'model_init.pb'));
+  const version = `caffe2-maskrcnn ${CONVERTER_VERSION}`;
   const origin = {
     producerName: '@maskrcnn-zmq/models',
-    producerVersion: `caffe2-maskrcnn ${CONVERTER_VERSION}`,
+    producerVersion: precision === 'float' ? version : `${version} ${precision}`,
     opsetVersion: OPSET,
   };
   for (const { file, cut } of MASKRCNN2GO_GRAPHS) {
-    yield { name: file, bytes: encodeModel(buildGraph(net, weights, cut), origin) };
+    yield { name: file, bytes: encodeModel(buildGraph(net, weights, cut, precision), origin) };
   }
   const anchors = weights.get(MASKRCNN2GO_ANCHORS.blob);
   if (anchors?.dims.length !== 2 || anchors.dims[1] !== 4) {

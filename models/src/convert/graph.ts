@@ -1,21 +1,25 @@
 /**
  * One ONNX graph cut out of a Caffe2 net. A cut is given by its inputs and outputs as Caffe2
  * blobs; the graph holds exactly the operators that lie between them, in the net's order,
- * with the weights they use as initializers in order of first use.
+ * with the weights they use as initializers in order of first use. At int8 precision the ops
+ * with integer kernels read and write integers through QDQ nodes (qdq.ts); the rest is the
+ * float graph.
  */
 import type onnxProto from 'onnx-proto';
 import { ConversionError } from '../errors.js';
-import type { NetDef, OperatorDef } from './caffe2-net.js';
+import type { Precision } from '../precision.js';
+import { Args, type NetDef, type OperatorDef } from './caffe2-net.js';
 import {
-  type FloatTensor,
   type NodeSpec,
   nodeProto,
+  type TensorData,
   type TensorSignature,
   tensorProto,
   valueInfoProto,
 } from './onnx-writer.js';
 import { convertOp, type OpContext } from './ops.js';
-import { nhwcKernelToNchw } from './weights.js';
+import { hasIntegerKernel, QdqGraph } from './qdq.js';
+import { nhwcKernelToNchw, type Weight } from './weights.js';
 
 /** A graph input or output and the Caffe2 blob it stands for. */
 export interface BoundaryTensor extends TensorSignature {
@@ -31,11 +35,7 @@ export interface GraphCut {
 }
 
 /** The ops needed to compute `outputs` from `inputs`, as indices into `net.op`, in order. */
-function opsBetween(
-  net: NetDef,
-  cut: GraphCut,
-  weights: ReadonlyMap<string, FloatTensor>,
-): number[] {
+function opsBetween(net: NetDef, cut: GraphCut, weights: ReadonlyMap<string, Weight>): number[] {
   const producer = new Map<string, number>();
   net.op.forEach((op, index) => {
     for (const blob of op.output) {
@@ -62,6 +62,8 @@ function opsBetween(
   return [...needed].sort((a, b) => a - b);
 }
 
+const asIs = <T extends TensorData>(tensor: { dims: number[]; data: T }) => tensor;
+
 /**
  * Builds the GraphProto of `cut`: converted nodes, then an Identity for each output whose
  * ONNX name differs from its blob's.
@@ -69,28 +71,41 @@ function opsBetween(
  */
 export function buildGraph(
   net: NetDef,
-  weights: ReadonlyMap<string, FloatTensor>,
+  weights: ReadonlyMap<string, Weight>,
   cut: GraphCut,
+  precision: Precision,
 ): onnxProto.onnx.IGraphProto {
   const renamed = new Map(cut.inputs.flatMap((i) => (i.blob ? [[i.blob, i.name] as const] : [])));
   const batchIndex = cut.inputs.find((i) => i.blob === null && i.elemType === 'int64');
   const initializers = new Map<string, onnxProto.onnx.ITensorProto>();
+  const nodes: NodeSpec[] = [];
+  const qdq = precision === 'int8' ? new QdqGraph(initializers, nodes) : null;
   let current: OperatorDef | undefined;
+  /** The op being converted runs as an integer kernel. */
+  let integer = false;
 
   const ctx: OpContext = {
     weight(blob, layout) {
       const tensor = weights.get(blob);
       if (!tensor)
         throw new ConversionError(`${current?.type} → ${current?.output[0]}: no weight ${blob}`);
-      if (!initializers.has(blob)) {
-        initializers.set(
-          blob,
-          tensorProto(blob, layout === 'nhwc-kernel' ? nhwcKernelToNchw(tensor) : tensor),
-        );
+      const reorder = layout === 'nhwc-kernel' ? nhwcKernelToNchw : asIs;
+      if (integer && qdq && tensor.quantized) {
+        return qdq.weight(blob, tensor.dims, tensor.quantized, reorder);
       }
+      if (!initializers.has(blob)) initializers.set(blob, tensorProto(blob, reorder(tensor)));
       return blob;
     },
-    value: (blob) => renamed.get(blob) ?? blob,
+    value: (blob) => qdq?.dequantized(blob) ?? renamed.get(blob) ?? blob,
+    flatten: (blob, output) =>
+      qdq?.flatten(blob, output) ?? [
+        {
+          opType: 'Flatten',
+          inputs: [ctx.value(blob)],
+          outputs: [output],
+          attributes: [['axis', { int: 1 }]],
+        },
+      ],
     batchIndex(rois) {
       if (!batchIndex || !renamed.has(rois)) {
         throw new ConversionError(
@@ -101,10 +116,11 @@ export function buildGraph(
     },
   };
 
-  const nodes: NodeSpec[] = [];
   for (const index of opsBetween(net, cut, weights)) {
     current = net.op[index];
+    integer = qdq !== null && hasIntegerKernel(current);
     nodes.push(...convertOp(current, ctx));
+    if (integer) qdq?.quantizeOutput(current, new Args(current));
   }
   for (const output of cut.outputs) {
     const blob = output.blob as string;

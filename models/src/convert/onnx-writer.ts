@@ -22,6 +22,9 @@ export interface NodeSpec {
   attributes?: [name: string, value: AttributeValue][];
 }
 
+/** An initializer's values: float weights and scales, int8 weights, uint8 zero points, int32 biases. */
+export type TensorData = Float32Array | Int8Array | Uint8Array | Int32Array;
+
 /** A float tensor in ONNX (NCHW) layout. */
 export interface FloatTensor {
   dims: number[];
@@ -59,13 +62,24 @@ export function nodeProto(spec: NodeSpec, index: number): onnxProto.onnx.INodePr
   };
 }
 
-/** A float32 initializer stored as raw little-endian bytes. */
-export function tensorProto(name: string, tensor: FloatTensor): onnxProto.onnx.ITensorProto {
+function dataType(data: TensorData): onnxProto.onnx.TensorProto.DataType {
+  const { DataType } = onnx.TensorProto;
+  if (data instanceof Float32Array) return DataType.FLOAT;
+  if (data instanceof Int8Array) return DataType.INT8;
+  if (data instanceof Uint8Array) return DataType.UINT8;
+  return DataType.INT32;
+}
+
+/** An initializer stored as raw little-endian bytes; `dims` [] is a scalar. */
+export function tensorProto(
+  name: string,
+  tensor: { dims: number[]; data: TensorData },
+): onnxProto.onnx.ITensorProto {
   if (endianness() !== 'LE') throw new Error('ONNX raw_data is little-endian; this host is not');
   const { data } = tensor;
   return {
     dims: tensor.dims,
-    dataType: onnx.TensorProto.DataType.FLOAT,
+    dataType: dataType(data),
     name,
     rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   };

@@ -1,8 +1,9 @@
 /**
- * Each Caffe2 operator of an int8 Mask R-CNN as float ONNX nodes. The ONNX graphs stay NCHW
- * and float from input to output, so the layout swaps and the (de)quantize steps of the int8
- * net become Identity, and an int8 op becomes its float twin (a fused ConvRelu becomes Conv
- * then Relu). Blob names are kept, so an ONNX graph reads like the Caffe2 net it came from.
+ * Each Caffe2 operator of an int8 Mask R-CNN as float ONNX nodes. The ONNX graphs stay NCHW,
+ * so the layout swaps become Identity, and an int8 op becomes its float twin (a fused
+ * ConvRelu becomes Conv then Relu). The (de)quantize steps of the int8 net become Identity
+ * too: a float graph has none, and an int8 graph (graph.ts, qdq.ts) quantizes around each op
+ * through the context. Blob names are kept, so an ONNX graph reads like the Caffe2 net.
  */
 import { ConversionError } from '../errors.js';
 import { Args, type OperatorDef } from './caffe2-net.js';
@@ -16,6 +17,8 @@ export interface OpContext {
   value(blob: string): string;
   /** The int64 graph input holding the image index of each row of `rois`. */
   batchIndex(rois: string): string;
+  /** Nodes that flatten `blob` to 2-D ([N, rest]) into the float `output`. */
+  flatten(blob: string, output: string): NodeSpec[];
 }
 
 type OpConverter = (op: OperatorDef, args: Args, ctx: OpContext) => NodeSpec[];
@@ -153,12 +156,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
     const [x, w, b] = op.input;
     const flat = `${op.output[0]}__flat`;
     return [
-      {
-        opType: 'Flatten',
-        inputs: [ctx.value(x)],
-        outputs: [flat],
-        attributes: [['axis', int(1)]],
-      },
+      ...ctx.flatten(x, flat),
       {
         opType: 'Gemm',
         inputs: [flat, ctx.weight(w, 'plain'), ctx.weight(b, 'plain')],

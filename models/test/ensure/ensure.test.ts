@@ -182,6 +182,39 @@ describe('ensureModel', () => {
     );
   });
 
+  test('int8: converted into onnx-int8/ with its own stamp, beside the float folder, then reused', async () => {
+    const int8 = await ensure({
+      seedFrom: MASKRCNN2GO_DIR,
+      allowDownload: false,
+      precision: 'int8',
+    });
+    assert.equal(int8.dir, join(cacheDir, 'maskrcnn2go', 'onnx-int8'));
+    assert.deepEqual(Object.keys(int8.files), READY);
+    const start = events.find((e) => e.type === 'convert-start');
+    assert.equal(start?.type === 'convert-start' && start.precision, 'int8');
+    const stamp = JSON.parse(await readFile(join(int8.dir, '.conversion.json'), 'utf8'));
+    assert.equal(stamp.precision, 'int8');
+    assert.ok(!existsSync(join(cacheDir, 'maskrcnn2go', 'onnx')), 'no float graphs made');
+
+    // The float graphs come from the seed's reference files, and leave the int8 ones alone.
+    const float = await ensure({ seedFrom: MASKRCNN2GO_DIR, allowDownload: false });
+    assert.equal(float.dir, join(cacheDir, 'maskrcnn2go', 'onnx'));
+    const reference = await readFile(`${MASKRCNN2GO_DIR}/onnx/backbone_rpn.onnx`);
+    assert.ok((await readFile(float.files['backbone_rpn.onnx'])).equals(reference));
+    events = [];
+    const again = await ensure({ allowDownload: false, precision: 'int8' });
+    assert.equal(again.dir, int8.dir);
+    assert.ok(!types().includes('convert-start'), 'int8 reused, not converted again');
+    assert.equal(requestCount(), 0);
+  });
+
+  test('int8 of a model that is not converted is a RangeError naming it', async () => {
+    await assert.rejects(
+      ensureModel('resnet50-fpn', { cacheDir, allowDownload: false, precision: 'int8' }),
+      (e: unknown) => e instanceof RangeError && /'resnet50-fpn' has no int8 form/.test(e.message),
+    );
+  });
+
   test('seedFrom holding a different file of the right name is refused', async () => {
     // The ONNX folder has no Caffe2 files; point at a folder whose model.pb is something else.
     const fake = await mkdtemp(join(tmpdir(), 'models-seed-'));

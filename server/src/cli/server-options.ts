@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MODEL, ensureModel, MODELS } from '@maskrcnn-zmq/models';
+import {
+  DEFAULT_MODEL,
+  ensureModel,
+  MODELS,
+  PRECISIONS,
+  type Precision,
+} from '@maskrcnn-zmq/models';
 import { type Command, Option } from 'commander';
 import type { ExecutionProvider } from '../inference/model.js';
 import type { Logger } from '../log.js';
@@ -34,6 +40,14 @@ export function modelOptions(command: Command): Command {
     )
     .option('--seed-from <dir>', 'copy model files from this folder before downloading')
     .option('--offline', 'never download; say which files are missing and where they go')
+    .addOption(
+      new Option(
+        '--precision <p>',
+        'float graphs, or int8: QDQ graphs from the Caffe2 int8 scales (maskrcnn2go only)',
+      )
+        .choices(PRECISIONS)
+        .default('float'),
+    )
     .addOption(
       new Option('--execution-provider <ep>', 'where the model runs')
         .choices(['cpu', 'cuda'])
@@ -73,6 +87,7 @@ export interface ModelFlags {
   cacheDir?: string;
   seedFrom?: string;
   offline?: boolean;
+  precision: Precision;
   executionProvider: ExecutionProvider;
   threads: number;
   workers: number;
@@ -102,10 +117,12 @@ export async function serverOptions(
         cacheDir: options.cacheDir,
         allowDownload: !options.offline,
         seedFrom: options.seedFrom ?? (existsSync(mirror) ? mirror : undefined),
+        precision: options.precision,
       })
     ).dir;
   return {
     modelDir,
+    precision: options.precision,
     executionProvider: options.executionProvider,
     threads: options.threads,
     workers: options.workers,

@@ -31,6 +31,8 @@ export interface DetachedMaskHead {
   /** The name of that graph's output. */
   output: string;
   upsample: ClassUpsample;
+  /** The graph quantizes (QDQ, an int8 conversion) rather than running float throughout. */
+  quantized: boolean;
 }
 
 /**
@@ -93,6 +95,7 @@ export function detachMaskUpsample(model: Uint8Array, source: string): DetachedM
       kernels,
       bias,
     },
+    quantized: graph.node.some((n) => n.opType === 'QuantizeLinear'),
   };
 }
 

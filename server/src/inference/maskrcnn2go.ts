@@ -1,3 +1,4 @@
+import type { Precision } from '@maskrcnn-zmq/models';
 import { COCO_CLASS_NAMES } from './coco-classes.js';
 import {
   type DetectionRun,
@@ -6,6 +7,7 @@ import {
   type MaskRun,
   type ModelDescription,
 } from './detector.js';
+import { ModelLoadError } from './errors.js';
 import { upsampleClassMap } from './mask-upsample.js';
 import { pasteMask } from './masks.js';
 import { type GraphOptions, MaskRcnn2GoGraphs } from './model.js';
@@ -44,16 +46,30 @@ export class MaskRcnn2GoDetector implements Detector {
 
   /**
    * Loads the graphs and anchors from `dir` (backbone_rpn.onnx, box_head.onnx, mask_head.onnx,
-   * anchors.json).
-   * @throws ModelLoadError, ExecutionProviderUnavailableError (see model.ts).
+   * anchors.json), which must be of `precision`.
+   * @throws ModelLoadError, ExecutionProviderUnavailableError (see model.ts); ModelLoadError
+   *   also for graphs of another precision.
    */
-  static async load(dir: string, opts: GraphOptions): Promise<MaskRcnn2GoDetector> {
+  static async load(
+    dir: string,
+    opts: GraphOptions,
+    precision: Precision = 'float',
+  ): Promise<MaskRcnn2GoDetector> {
     const graphs = await MaskRcnn2GoGraphs.load(dir, opts);
+    if (graphs.precision !== precision) {
+      await graphs.release();
+      throw new ModelLoadError(
+        `${dir} holds ${graphs.precision} graphs, not ${precision} ` +
+          `(fetch-model --precision ${precision} makes them)`,
+      );
+    }
     return new MaskRcnn2GoDetector(graphs, {
       name: 'maskrcnn2go',
       source:
         'Caffe2 model zoo facebookarchive/models@7e196dd mask_rcnn_2go/model/int8, ' +
-        'dequantized to float32 ONNX',
+        (precision === 'int8'
+          ? 'int8 QDQ ONNX with its own scales'
+          : 'dequantized to float32 ONNX'),
       classes: [...COCO_CLASS_NAMES],
       inputSize: describeInputSize(INPUT_SIZE),
       executionProvider: opts.executionProvider,

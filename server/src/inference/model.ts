@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Precision } from '@maskrcnn-zmq/models';
 import ort from 'onnxruntime-node';
 import { ExecutionProviderUnavailableError, ModelLoadError, ModelRunError } from './errors.js';
 import { type ClassUpsample, detachMaskUpsample } from './mask-head-graph.js';
@@ -152,6 +153,8 @@ export class MaskRcnn2GoGraphs {
     readonly anchors: Float32Array,
     /** The mask head's detached last layer: logits → per-class probabilities. */
     readonly maskUpsample: ClassUpsample,
+    /** 'int8' for QDQ graphs (they quantize between layers), else 'float'. */
+    readonly precision: Precision,
   ) {}
 
   /**
@@ -166,7 +169,16 @@ export class MaskRcnn2GoGraphs {
     const maskPath = join(dir, 'mask_head.onnx');
     const detached = detachMaskUpsample(await readModel(maskPath), maskPath);
     const mask = await OnnxGraph.open(maskPath, opts, detached.graph);
-    return new MaskRcnn2GoGraphs(backbone, box, mask, detached.output, anchors, detached.upsample);
+    const precision = detached.quantized ? 'int8' : 'float';
+    return new MaskRcnn2GoGraphs(
+      backbone,
+      box,
+      mask,
+      detached.output,
+      anchors,
+      detached.upsample,
+      precision,
+    );
   }
 
   /** Runs the backbone and RPN on a [1, 3, H, W] BGR tensor. */

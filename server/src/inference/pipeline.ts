@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Precision } from '@maskrcnn-zmq/models';
 import type { Detector, ModelDescription } from './detector.js';
 import { loadDetector } from './load-detector.js';
 import type { ExecutionProvider } from './model.js';
@@ -10,6 +11,11 @@ export interface PipelineOptions {
   executionProvider?: ExecutionProvider;
   /** Threads per graph run (default: the machine's available parallelism). */
   threads?: number;
+  /**
+   * What the graphs in the model folder compute in (default 'float'): 'int8' expects
+   * MaskRCNN2GO's QDQ graphs (fetch-model --precision int8) and throws ModelLoadError for others.
+   */
+  precision?: Precision;
 }
 
 /**
@@ -33,7 +39,8 @@ export class MaskRcnnPipeline {
     if (executionProvider !== 'cpu' && executionProvider !== 'cuda') {
       throw new RangeError(`executionProvider must be 'cpu' or 'cuda', got '${executionProvider}'`);
     }
-    const detector = await loadDetector(modelDir, { executionProvider, threads });
+    const precision = opts.precision ?? 'float';
+    const detector = await loadDetector(modelDir, { executionProvider, threads }, precision);
     return new MaskRcnnPipeline(detector);
   }
 

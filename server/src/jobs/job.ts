@@ -1,3 +1,4 @@
+import type { Precision } from '@maskrcnn-zmq/models';
 import type { DetectResult } from '@maskrcnn-zmq/shared';
 import type { EncodeOptions } from '../image/codec.js';
 import type { ModelDescription } from '../inference/detector.js';
@@ -46,6 +47,8 @@ export interface WorkerConfig {
   modelDir: string;
   executionProvider: 'cpu' | 'cuda';
   threads: number;
+  /** What the graphs in `modelDir` compute in (default 'float'); checked when they load. */
+  precision?: Precision;
   maxInputPixels: number;
 }
 

@@ -59,9 +59,10 @@ export class WorkerSupervisor {
   }
 
   private async spawn(): Promise<void> {
-    const { modelDir, executionProvider, threads, maxInputPixels, workerHeapMiB } = this.options;
+    const { modelDir, executionProvider, threads, precision, maxInputPixels, workerHeapMiB } =
+      this.options;
     const worker = await InferenceWorker.start(
-      { modelDir, executionProvider, threads, maxInputPixels },
+      { modelDir, executionProvider, threads, precision, maxInputPixels },
       { heapMiB: workerHeapMiB },
       (gone, reason) => this.replace(gone, reason),
     );
