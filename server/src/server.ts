@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
 import { CallRunner } from './calls/call-runner.js';
+import { HttpDoor, type HttpDoorOptions } from './doors/http/http-door.js';
 import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
@@ -29,6 +30,8 @@ export interface ServerOptions extends JobPoolOptions {
   curve?: { publicKey: string; secretKey: string; allowFrom?: string };
   /** Where calls and messages are counted (and served as metrics); a fresh one by default. */
   counters?: Counters;
+  /** The HTTP door (page, `/v1`, Open Inference REST); none by default. */
+  http?: HttpDoorOptions;
 }
 
 /** How long replies already made get to leave when the server closes: a 50-megapixel composite on a busy machine needs seconds. */
@@ -48,6 +51,7 @@ export class VisionServer {
     private readonly pool: JobPool,
     private readonly log: Logger,
     private readonly allowList: ClientAllowList | undefined,
+    private readonly http: HttpDoor | undefined,
   ) {}
 
   /**
@@ -90,7 +94,8 @@ export class VisionServer {
       info(describeServer),
     ]);
     const runner = new CallRunner(counters, log);
-    let router: RpcRouter;
+    let router: RpcRouter | undefined;
+    let http: HttpDoor | undefined;
     try {
       router = await RpcRouter.listen(dispatcher, {
         ...options,
@@ -98,20 +103,40 @@ export class VisionServer {
         runner,
         curve: curve && { secretKey: curve.secretKey, gate: allowList?.admits },
       });
+      http =
+        options.http &&
+        (await HttpDoor.listen(options.http, {
+          runner,
+          dispatcher,
+          pool,
+          server: { name: SERVER_NAME, version },
+          maxMessageBytes: options.maxMessageBytes,
+          log,
+        }));
     } catch (error) {
+      await router?.close();
       pool.close();
       throw error;
     }
     const { counters: _, memoryMiB: __, ...described } = describeServer();
     warnAboutSecurity(router.endpoint, options, allowList, log);
     log.info({ endpoint: router.endpoint, ...described, model: pool.model.name }, 'ready');
-    return new VisionServer(router, runner, pool, log, allowList);
+    return new VisionServer(router, runner, pool, log, allowList, http);
   }
 
-  /** Reads the client allow-list again (SIGHUP); connected clients stay connected. */
+  /**
+   * Reads the client allow-list and the HTTP tokens again (SIGHUP); connected clients stay
+   * connected.
+   */
   async reloadAllowList(): Promise<void> {
     if (this.allowList) await this.allowList.reload();
     else this.log.info('no --curve-allow list to read again');
+    await this.http?.reloadTokens();
+  }
+
+  /** The HTTP door's address, e.g. `http://127.0.0.1:8080`; undefined without one. */
+  get httpUrl(): string | undefined {
+    return this.http?.url;
   }
 
   /** The bound endpoint. */
@@ -133,7 +158,7 @@ export class VisionServer {
     this.stopping ??= (async () => {
       this.runner.refuseNewCalls();
       await this.pool.drain(graceMs);
-      await this.router.close(FLUSH_MS);
+      await Promise.all([this.router.close(FLUSH_MS), this.http?.close(FLUSH_MS)]);
       this.pool.close();
       this.log.info('stopped');
     })();
@@ -142,7 +167,7 @@ export class VisionServer {
 
   /** Stops at once: open calls are abandoned unanswered. For tests and failed starts. */
   async close(): Promise<void> {
-    await this.router.close();
+    await Promise.all([this.router.close(), this.http?.close()]);
     this.pool.close();
   }
 }

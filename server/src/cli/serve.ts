@@ -37,6 +37,23 @@ export function serveCommand(program: Command): void {
       port,
     )
     .option('--metrics-bind <address>', 'address for --metrics-port', '127.0.0.1')
+    .option(
+      '--http <port>',
+      'serve HTTP on this port: the live page at /, /v1/getMask, /v1/detect, Open Inference at /v2',
+      port,
+    )
+    .option(
+      '--http-bind <address>',
+      'address for --http; others than loopback need TLS and tokens, or --insecure',
+      '127.0.0.1',
+    )
+    .option('--http-tls-cert <file>', 'HTTPS with this certificate (PEM)')
+    .option('--http-tls-key <file>', "the certificate's private key (PEM)")
+    .option(
+      '--http-tokens <file>',
+      'bearer tokens for HTTP, one a line (Authorization: Bearer TOKEN); SIGHUP reads it again',
+    )
+    .option('--insecure', 'let --http-bind serve other machines without TLS and tokens')
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
   modelOptions(command).action(async (options) => {
     const log = createLogger(options.logLevel);
@@ -72,6 +89,7 @@ export function serveCommand(program: Command): void {
       bind: options.bind,
       curve: await serverCurve(options),
       counters,
+      http: httpDoor(options),
     });
   });
 }
@@ -87,4 +105,28 @@ async function serverCurve(flags: {
   }
   const { publicKey, secretKey } = await readCertificate(flags.curveSecretKey, true);
   return { publicKey, secretKey: secretKey!, allowFrom: flags.curveAllow };
+}
+
+/** The HTTP door from `--http` and its companions, if asked for. */
+function httpDoor(flags: {
+  http?: number;
+  httpBind: string;
+  httpTlsCert?: string;
+  httpTlsKey?: string;
+  httpTokens?: string;
+  insecure?: boolean;
+}): ServerOptions['http'] {
+  if (flags.http === undefined) return undefined;
+  if (Boolean(flags.httpTlsCert) !== Boolean(flags.httpTlsKey)) {
+    throw new InvalidArgumentError('--http-tls-cert and --http-tls-key go together');
+  }
+  return {
+    port: flags.http,
+    host: flags.httpBind,
+    tls: flags.httpTlsCert
+      ? { certFile: flags.httpTlsCert, keyFile: flags.httpTlsKey! }
+      : undefined,
+    tokensFile: flags.httpTokens,
+    insecure: flags.insecure,
+  };
 }
