@@ -166,4 +166,35 @@ describe('HTTP door: outside clients, and beside ZeroMQ', () => {
     });
     assert.equal(next.status, 200);
   });
+
+  // Last: it stops the server.
+  it('on shutdown, is no longer ready, answers new calls 503 ShuttingDown, and finishes the running one', async () => {
+    const big = await sharp(photo('000000000034.jpg'))
+      .resize(3000, 3000, { fit: 'fill' })
+      .jpeg()
+      .toBuffer();
+    const running = fetch(`${url}/v1/detect?scoreThreshold=0`, {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    const until = performance.now() + 20_000;
+    while ((await zmq.info()).queue.running === 0 && performance.now() < until) await sleep(5);
+    const stopping = server.shutdown(30_000);
+    assert.equal((await fetch(`${url}/v2/health/ready`)).status, 503);
+    assert.equal((await fetch(`${url}/v2/health/live`)).status, 200);
+    const refused = await fetch(`${url}/v1/detect`, {
+      method: 'POST',
+      body: readFileSync(photo('000000000034.jpg')),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    assert.equal(((await refused.json()) as { error: string }).error, 'ShuttingDown');
+    const finished = await running;
+    assert.equal(finished.status, 200);
+    assert.ok(((await finished.json()) as DetectResult).instances.length > 0);
+    await stopping;
+    await assert.rejects(fetch(`${url}/v2/health/live`));
+  });
 });
