@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
 import { CallRunner } from './calls/call-runner.js';
-import { exposureOf } from './doors/exposure.js';
+import { type Exposure, exposureOf } from './doors/exposure.js';
 import { GrpcDoor, type GrpcDoorOptions } from './doors/grpc/grpc-door.js';
+import { HttpDoor, type HttpDoorOptions } from './doors/http/http-door.js';
 import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
 import { detect } from './methods/detect.js';
 import { getMask } from './methods/get-mask.js';
@@ -33,6 +34,8 @@ export interface ServerOptions extends JobPoolOptions {
   counters?: Counters;
   /** The gRPC door (the Open Inference Protocol); none when absent. */
   grpc?: GrpcDoorOptions;
+  /** The HTTP door (page, `/v1`, Open Inference REST); none when absent. */
+  http?: HttpDoorOptions;
   /** Lets a door without TLS serve other machines (with a warning at start). */
   insecure?: boolean;
 }
@@ -55,6 +58,7 @@ export class VisionServer {
     private readonly log: Logger,
     private readonly allowList: ClientAllowList | undefined,
     private readonly grpc: GrpcDoor | undefined,
+    private readonly http: HttpDoor | undefined,
   ) {}
 
   /**
@@ -64,12 +68,21 @@ export class VisionServer {
   static async start(options: ServerOptions): Promise<VisionServer> {
     const { log, curve } = options;
     // Refused before the model loads, so a wrong command line fails at once.
+    const insecure = options.insecure ?? false;
     const grpcExposure =
       options.grpc &&
       exposureOf('gRPC', options.grpc.host, {
-        tls: options.grpc.tls !== undefined,
-        insecure: options.insecure ?? false,
-        tlsFlags: '--grpc-tls-cert and --grpc-tls-key',
+        secured: options.grpc.tls !== undefined,
+        insecure,
+        securingFlags: '--grpc-tls-cert and --grpc-tls-key for TLS',
+      });
+    const httpExposure =
+      options.http &&
+      exposureOf('HTTP', options.http.host, {
+        secured: options.http.tls !== undefined && options.http.tokensFile !== undefined,
+        insecure,
+        securingFlags:
+          '--http-tls-cert, --http-tls-key and --http-tokens for TLS and bearer tokens',
       });
     const allowList = curve?.allowFrom
       ? await ClientAllowList.load(curve.allowFrom, log)
@@ -107,6 +120,7 @@ export class VisionServer {
     const runner = new CallRunner(counters, log);
     let router: RpcRouter | undefined;
     let grpc: GrpcDoor | undefined;
+    let http: HttpDoor | undefined;
     try {
       router = await RpcRouter.listen(dispatcher, {
         ...options,
@@ -122,30 +136,51 @@ export class VisionServer {
           maxMessageBytes: options.maxMessageBytes,
         });
       }
+      if (options.http) {
+        http = await HttpDoor.listen(options.http, {
+          runner,
+          dispatcher,
+          pool,
+          server: { name: SERVER_NAME, version },
+          maxMessageBytes: options.maxMessageBytes,
+          log,
+        });
+      }
     } catch (error) {
-      await router?.close();
+      await Promise.all([router?.close(), grpc?.close()]);
       pool.close();
       throw error;
     }
     const { counters: _, memoryMiB: __, ...described } = describeServer();
     warnAboutSecurity(router.endpoint, options, allowList, log);
-    if (grpcExposure === 'insecure') {
-      log.warn(
-        { host: options.grpc?.host, port: grpc?.port },
-        'gRPC serves other machines without TLS (--insecure): anyone who reaches this port can use the model and read every image',
-      );
-    }
+    warnIfInsecure('gRPC', grpcExposure, options.grpc?.host, log);
+    warnIfInsecure('HTTP', httpExposure, options.http?.host, log);
     log.info(
-      { endpoint: router.endpoint, grpcPort: grpc?.port, ...described, model: pool.model.name },
+      {
+        endpoint: router.endpoint,
+        grpcPort: grpc?.port,
+        httpUrl: http?.url,
+        ...described,
+        model: pool.model.name,
+      },
       'ready',
     );
-    return new VisionServer(router, runner, pool, log, allowList, grpc);
+    return new VisionServer(router, runner, pool, log, allowList, grpc, http);
   }
 
-  /** Reads the client allow-list again (SIGHUP); connected clients stay connected. */
+  /**
+   * Reads the client allow-list and the HTTP tokens again (SIGHUP); connected clients stay
+   * connected.
+   */
   async reloadAllowList(): Promise<void> {
     if (this.allowList) await this.allowList.reload();
     else this.log.info('no --curve-allow list to read again');
+    await this.http?.reloadTokens();
+  }
+
+  /** The HTTP door's address, e.g. `http://127.0.0.1:8080`; undefined without one. */
+  get httpUrl(): string | undefined {
+    return this.http?.url;
   }
 
   /** The bound endpoint. */
@@ -172,7 +207,11 @@ export class VisionServer {
     this.stopping ??= (async () => {
       this.runner.refuseNewCalls();
       await this.pool.drain(graceMs);
-      await Promise.all([this.router.close(FLUSH_MS), this.grpc?.close(FLUSH_MS)]);
+      await Promise.all([
+        this.router.close(FLUSH_MS),
+        this.grpc?.close(FLUSH_MS),
+        this.http?.close(FLUSH_MS),
+      ]);
       this.pool.close();
       this.log.info('stopped');
     })();
@@ -181,7 +220,7 @@ export class VisionServer {
 
   /** Stops at once: open calls are abandoned unanswered. For tests and failed starts. */
   async close(): Promise<void> {
-    await Promise.all([this.router.close(), this.grpc?.close()]);
+    await Promise.all([this.router.close(), this.grpc?.close(), this.http?.close()]);
     this.pool.close();
   }
 }
@@ -190,6 +229,20 @@ function memoryMiB(): ServerInfo['memoryMiB'] {
   const { rss, heapUsed, external } = process.memoryUsage();
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   return { rss: mib(rss), heapUsed: mib(heapUsed), external: mib(external) };
+}
+
+/** A door serving other machines unprotected, because the operator said `--insecure`, says so. */
+function warnIfInsecure(
+  door: string,
+  exposure: Exposure | undefined,
+  host: string | undefined,
+  log: Logger,
+): void {
+  if (exposure !== 'insecure') return;
+  log.warn(
+    { door, host },
+    `${door} serves other machines unprotected (--insecure): anyone who reaches this port can use the model and read every image`,
+  );
 }
 
 /** Says at start who can reach this server and what they can read. */

@@ -6,6 +6,7 @@ import { Counters } from '../ops/counters.js';
 import { OpsServer } from '../ops/ops-server.js';
 import { DEFAULT_PORT, type ServerOptions, VisionServer } from '../server.js';
 import { grpcDoorOptions, grpcOptions } from './grpc-options.js';
+import { httpDoorOptions, httpOptions } from './http-options.js';
 import { integer, port } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
@@ -40,10 +41,10 @@ export function serveCommand(program: Command): void {
     .option('--metrics-bind <address>', 'address for --metrics-port', '127.0.0.1')
     .option(
       '--insecure',
-      'let the HTTP and gRPC doors serve other machines without TLS (a warning is logged at start)',
+      'let the HTTP and gRPC doors serve other machines without TLS or tokens (a warning is logged at start)',
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
-  grpcOptions(modelOptions(command)).action(async (options) => {
+  httpOptions(grpcOptions(modelOptions(command))).action(async (options) => {
     const log = createLogger(options.logLevel);
     // Listening before start logs "ready", so a signal sent on seeing it is always a clean stop.
     let server: VisionServer | undefined;
@@ -77,6 +78,7 @@ export function serveCommand(program: Command): void {
       bind: options.bind,
       curve: await serverCurve(options),
       grpc: await grpcDoorOptions(options),
+      http: httpDoorOptions(options),
       insecure: options.insecure,
       counters,
     });

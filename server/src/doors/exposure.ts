@@ -5,21 +5,26 @@ export type Exposure = 'loopback' | 'tls' | 'insecure';
 
 /**
  * The access rule of every network door, as for the ZeroMQ one: this machine only by default;
- * other machines only over TLS, or in plaintext where the operator said `--insecure`.
+ * other machines only when the door is secured (TLS, and for HTTP bearer tokens), or unprotected
+ * where the operator said `--insecure`.
  * @param door the door as messages name it, e.g. `gRPC`.
- * @param tlsFlags the flags that give the door TLS, for the refusal's message.
- * @throws {Error} for a non-loopback address with neither TLS nor `insecure`.
+ * @param securingFlags the flags that secure the door, for the refusal's message.
+ * @throws {Error} for a non-loopback address, not secured, without `insecure`.
  */
 export function exposureOf(
   door: string,
   host: string,
-  { tls, insecure, tlsFlags }: { tls: boolean; insecure: boolean; tlsFlags: string },
+  {
+    secured,
+    insecure,
+    securingFlags,
+  }: { secured: boolean; insecure: boolean; securingFlags: string },
 ): Exposure {
   if (isLoopback(host)) return 'loopback';
-  if (tls) return 'tls';
+  if (secured) return 'tls';
   if (insecure) return 'insecure';
   throw new Error(
-    `the ${door} door on ${host} would serve other machines in plaintext: give ${tlsFlags} for TLS, or --insecure to accept that anyone on the network can use the model and read every image`,
+    `the ${door} door on ${host} would serve other machines unprotected: give ${securingFlags}, or --insecure to accept that anyone on the network can use the model and read every image`,
   );
 }
 

@@ -20,7 +20,8 @@ describe('gRPC status of each wire error', () => {
 
   it('is the mapping the README documents', () => {
     const readme = readFileSync(`${REPO}README.md`, 'utf8');
-    const section = readme.slice(readme.indexOf('## gRPC door'), readme.indexOf('**Access.**'));
+    const start = readme.indexOf('### gRPC');
+    const section = readme.slice(start, readme.indexOf('**Access.**', start));
     const documented: Record<string, string> = {};
     for (const [, code, errors] of section.matchAll(/^\| `([A-Z_]+)` \| (.+) \|$/gm)) {
       for (const [, name] of errors.matchAll(/`([A-Z]\w+)`/g)) documented[name] = code;

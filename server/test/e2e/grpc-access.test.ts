@@ -36,7 +36,7 @@ describe('gRPC door access', () => {
     assert.equal(code, 1);
     assert.match(
       stderr,
-      /the gRPC door on 0\.0\.0\.0 would serve other machines in plaintext: give --grpc-tls-cert and --grpc-tls-key for TLS, or --insecure/,
+      /the gRPC door on 0\.0\.0\.0 would serve other machines unprotected: give --grpc-tls-cert and --grpc-tls-key for TLS, or --insecure/,
     );
     assert.ok(performance.now() - started < 10_000, 'it loaded the model first');
     const halfTls = await refusal(['--grpc', '0', '--grpc-tls-cert', 'cert.pem']);
@@ -52,7 +52,7 @@ describe('gRPC door access', () => {
     const client = new InferenceClient(`127.0.0.1:${port}`);
     try {
       const warned = [...server.warnings.keys()].some((msg) =>
-        msg.startsWith('gRPC serves other machines without TLS (--insecure)'),
+        msg.startsWith('gRPC serves other machines unprotected (--insecure)'),
       );
       assert.ok(warned, [...server.warnings.keys()].join('; '));
       assert.deepEqual(await client.call('ServerReady', {}), { ready: true });
