@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
+import { rawTensor } from '../open-inference/binary-data.js';
 import type { InferResponse, OutputTensor } from '../open-inference/infer.js';
 import type { OutputName } from '../open-inference/signature.js';
 
@@ -9,8 +10,7 @@ const BASE64_IN_JSON: ReadonlySet<OutputName> = new Set(['composite']);
 /**
  * Sends an inference response as the protocol's JSON, or, when any output is wanted binary, as a
  * JSON header (its length in `Inference-Header-Content-Length`) followed by those outputs' bytes
- * in order, each declared by its `binary_data_size`. Binary tensors go out as views of their
- * arrays: the composite is not copied.
+ * in order, each declared by its `binary_data_size`, in the protocol's raw layout.
  */
 export function sendInferResponse(
   reply: FastifyReply,
@@ -21,10 +21,9 @@ export function sendInferResponse(
   const outputs = response.outputs.map((tensor) => {
     const { name, datatype, shape } = tensor;
     if (!binaryOutput(name)) return { name, datatype, shape, data: jsonData(tensor) };
-    const bytes = binaryData(tensor);
-    parts.push(...bytes);
-    const size = bytes.reduce((sum, part) => sum + part.length, 0);
-    return { name, datatype, shape, parameters: { binary_data_size: size } };
+    const raw = rawTensor(tensor);
+    parts.push(raw);
+    return { name, datatype, shape, parameters: { binary_data_size: raw.length } };
   });
   const json = { ...response, outputs };
   if (!response.outputs.some((tensor) => binaryOutput(tensor.name))) return reply.send(json);
@@ -41,16 +40,6 @@ function jsonData(tensor: OutputTensor): (number | string)[] {
   if (tensor.datatype !== 'BYTES') return Array.from(tensor.data);
   const encoding = BASE64_IN_JSON.has(tensor.name) ? 'base64' : 'utf8';
   return tensor.data.map((element) => bufferOf(element).toString(encoding));
-}
-
-/** A tensor's binary data: numbers as they lie in memory (little-endian), BYTES length-prefixed. */
-function binaryData(tensor: OutputTensor): Buffer[] {
-  if (tensor.datatype !== 'BYTES') return [bufferOf(tensor.data)];
-  return tensor.data.flatMap((element) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(element.length);
-    return [length, bufferOf(element)];
-  });
 }
 
 function bufferOf(view: ArrayBufferView): Buffer {

@@ -1,5 +1,6 @@
 import { BadRequestError } from '@maskrcnn-zmq/shared';
 import { invalidParameter } from '../../methods/validate.js';
+import { bytesElements } from '../open-inference/binary-data.js';
 import type { InferInput, InferRequest, ParameterValue } from '../open-inference/infer.js';
 
 /** An Open Inference REST request, read: the door-neutral request and the outputs wanted as binary. */
@@ -14,9 +15,8 @@ type Json = Record<string, unknown>;
 /**
  * Reads the body of `POST /v2/models/…/infer`: the protocol's JSON, or, when
  * `Inference-Header-Content-Length` is given, a JSON header of that many bytes followed by the
- * binary data of the inputs that declare a `binary_data_size`, in their order. A BYTES tensor's
- * binary data is each element's length (4 bytes, little-endian) then its bytes. Binary elements
- * are views of `body`: the image is not copied.
+ * binary data of the inputs that declare a `binary_data_size`, in their order, in the protocol's
+ * raw layout (`binary-data.ts`). Binary elements are views of `body`: the image is not copied.
  * @throws {BadRequestError} for a header length, JSON or binary layout that does not add up.
  */
 export function readInferRequest(body: Buffer, headerLength: string | undefined): RestInferRequest {
@@ -99,24 +99,10 @@ function jsonInput(tensor: Json, index: number): InferInput {
 
 function binaryInput(tensor: Json, index: number, bytes: Buffer): InferInput {
   const head = tensorHead(tensor, index);
-  return { ...head, data: head.datatype === 'BYTES' ? bytesElements(bytes, index) : [bytes] };
-}
-
-/** A BYTES tensor's binary data: each element is its length, uint32 little-endian, then its bytes. */
-function bytesElements(bytes: Buffer, index: number): Buffer[] {
-  const elements: Buffer[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const length = at + 4 <= bytes.length ? bytes.readUInt32LE(at) : Number.POSITIVE_INFINITY;
-    if (at + 4 + length > bytes.length) {
-      throw new BadRequestError(
-        `inputs[${index}]: a BYTES element at byte ${at} runs past the tensor's ${bytes.length} bytes of binary data (each element is a 4-byte little-endian length, then that many bytes)`,
-      );
-    }
-    elements.push(bytes.subarray(at + 4, at + 4 + length));
-    at += 4 + length;
-  }
-  return elements;
+  const count = head.shape.reduce((product, dimension) => product * dimension, 1);
+  const data =
+    head.datatype === 'BYTES' ? bytesElements(bytes, count, `inputs[${index}]`) : [bytes];
+  return { ...head, data };
 }
 
 function tensorHead(tensor: Json, index: number) {
