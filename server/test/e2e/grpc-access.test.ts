@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { credentials, status } from '@grpc/grpc-js';
-import { onPath } from '@maskrcnn-zmq/shared/test-support';
 import { freePort, ServerProcess } from '../../bench/server-process.js';
 import { InferenceClient, imageRequest, statusOf } from '../grpc-helpers.js';
-import { MODEL_DIR, photo, REPO, skipUnless } from '../helpers.js';
+import { MODEL_DIR, photo, REPO } from '../helpers.js';
+import { selfSignedCertificate, WITHOUT_OPENSSL } from '../tls-certificate.js';
 
 const run = promisify(execFile);
 const jpeg = readFileSync(photo('000000000034.jpg'));
@@ -63,28 +63,10 @@ describe('gRPC door access', () => {
   });
 
   it('serves other machines over TLS with --grpc-tls-cert and --grpc-tls-key, and only over TLS', {
-    skip: skipUnless(onPath('openssl'), 'openssl (apt-get install openssl)'),
+    skip: WITHOUT_OPENSSL,
   }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'grpc-tls-'));
-    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-    // A self-signed certificate for this machine's names, as an operator's own CA would issue.
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]);
+    const { cert, key } = await selfSignedCertificate(dir);
     const port = await freePort();
     const server = await ServerProcess.start({
       flags: [

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
@@ -7,12 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { onPath } from '@maskrcnn-zmq/shared/test-support';
 import { freePort, ServerProcess } from '../../bench/server-process.js';
-import { photo, skipUnless } from '../helpers.js';
+import { photo } from '../helpers.js';
+import { selfSignedCertificate, WITHOUT_OPENSSL } from '../tls-certificate.js';
 
-const WITHOUT_OPENSSL = skipUnless(onPath('openssl'), 'openssl (apt-get install openssl)');
 const jpeg = readFileSync(photo('000000000034.jpg'));
 
 interface Answer {
@@ -95,25 +92,7 @@ describe('HTTP door: access', () => {
   it('serves HTTPS with bearer tokens, and reads the tokens again on SIGHUP', {
     skip: WITHOUT_OPENSSL,
   }, async () => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]);
+    const { cert, key } = await selfSignedCertificate(dir);
     const tokens = join(dir, 'tokens');
     await writeFile(tokens, '# robots\nfirst-token\n\nsecond-token\n');
     const port = await freePort();
