@@ -21,7 +21,7 @@ import type { InferenceOptions } from '../src/inference/types.js';
 import { type Job, timingsOf } from '../src/jobs/job.js';
 import { runJob } from '../src/jobs/run-job.js';
 import { COCO_DIR, MODEL_DIR, startServer } from '../test/helpers.js';
-import { type DoorCaller, grpcCaller, zmqCaller } from './figures/door-callers.js';
+import { type DoorCaller, grpcCaller, httpCaller, zmqCaller } from './figures/door-callers.js';
 import { describeMachine } from './figures/machine.js';
 import { atMost, type Checked, describeCheck } from './figures/targets.js';
 import { Stats } from './stats.js';
@@ -88,8 +88,13 @@ const server = await startServer({
   queueLimit: 64,
   log: pino({ level: 'warn' }),
   grpc: { host: '127.0.0.1', port: 0 },
+  http: { host: '127.0.0.1', port: 0 },
 });
-const doors: DoorCaller[] = [zmqCaller(server.endpoint), grpcCaller(server.grpcPort ?? 0)];
+const doors: DoorCaller[] = [
+  zmqCaller(server.endpoint),
+  httpCaller(server.httpUrl ?? ''),
+  grpcCaller(server.grpcPort ?? 0),
+];
 const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
 const stages = new Stats();
 const roundTrips = new Stats();

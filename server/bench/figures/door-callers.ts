@@ -19,6 +19,23 @@ export function grpcCaller(port: number): DoorCaller {
   };
 }
 
+/** `POST /v1/getMask` with the image as the body, as curl or a web app sends it. */
+export function httpCaller(url: string): DoorCaller {
+  return {
+    door: 'http',
+    async getMask(jpeg) {
+      const response = await fetch(`${url}/v1/getMask`, {
+        method: 'POST',
+        body: jpeg,
+        headers: { 'content-type': 'image/jpeg' },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    close: () => {},
+  };
+}
+
 export function zmqCaller(endpoint: string): DoorCaller {
   const client = new VisionClient({ endpoint, timeoutMs: 60_000 });
   return {
