@@ -21,9 +21,8 @@ export interface DecodeOptions {
  * dropped, greyscale and CMYK become RGB, 16-bit becomes 8-bit.
  *
  * The container is recognised by its magic bytes before any decoder runs, so only the JPEG, PNG
- * and WebP loaders are ever reached. The size is checked from the header before decoding, so a
- * small file declaring a huge image costs nothing; libvips' own pixel limit guards the decode
- * as well.
+ * and WebP loaders are ever reached. libvips checks the pixel limit from the header before it
+ * decodes a pixel, so a small file declaring a huge image costs nothing.
  *
  * @throws InvalidImageError for empty, corrupt, truncated or non-JPEG/PNG/WebP input.
  * @throws ImageTooLargeError when width × height exceeds `maxInputPixels`.
@@ -38,32 +37,41 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
       `image is not JPEG, PNG or WebP (${bytes.length} bytes starting ${firstBytesHex(bytes)})`,
     );
   }
+  try {
+    return await decodeRgb(bytes, maxInputPixels);
+  } catch (err) {
+    // The header is read only now, to say what went wrong: one libvips call for every good image.
+    throw await decodeFailure(bytes, format, maxInputPixels, err);
+  }
+}
+
+async function decodeFailure(
+  bytes: Uint8Array,
+  format: string,
+  maxInputPixels: number,
+  err: unknown,
+): Promise<Error> {
   let meta: ImageHeader;
   try {
     meta = await readHeader(bytes);
-  } catch (err) {
-    throw new InvalidImageError(
+  } catch {
+    return new InvalidImageError(
       `image is not a readable ${format} (${bytes.length} bytes): ${firstLine(err)}`,
       { cause: err },
     );
   }
   const pixels = meta.width * meta.height;
   if (pixels > maxInputPixels) {
-    throw new ImageTooLargeError(
+    return new ImageTooLargeError(
       `image is ${meta.width}×${meta.height} = ${megapixels(pixels)} megapixels; ` +
         `the limit is ${megapixels(maxInputPixels)} megapixels`,
     );
   }
-
-  try {
-    return await decodeRgb(bytes, maxInputPixels);
-  } catch (err) {
-    throw new InvalidImageError(
-      `${meta.format} image (${meta.width}×${meta.height}, ${bytes.length} bytes) failed to ` +
-        `decode: ${firstLine(err)}`,
-      { cause: err },
-    );
-  }
+  return new InvalidImageError(
+    `${meta.format} image (${meta.width}×${meta.height}, ${bytes.length} bytes) failed to ` +
+      `decode: ${firstLine(err)}`,
+    { cause: err },
+  );
 }
 
 /** libvips repeats its complaint on several lines; the first says it, `cause` keeps the rest. */
