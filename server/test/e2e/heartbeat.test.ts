@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { VisionClient } from '@maskrcnn-zmq/shared';
+import sharp from 'sharp';
 import type { VisionServer } from '../../src/server.js';
 import { photo, pythonCall, startServer, WITHOUT_PYTHON } from '../helpers.js';
 
@@ -38,7 +39,8 @@ describe('server heartbeats during inference', () => {
   });
 
   it('keeps a queued Python call alive and beats to it', { skip: WITHOUT_PYTHON }, async () => {
-    const image = readFileSync(photo('000000000394.jpg'));
+    // Five megapixels, so the work ahead outlasts Python's start and many beats.
+    const image = await sharp(photo('000000000394.jpg')).resize(2560, 1920).jpeg().toBuffer();
     // Six peers with one call each: the fair queue serves the Python call after them, in turn.
     const clients = Array.from(
       { length: 6 },

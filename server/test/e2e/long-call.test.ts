@@ -9,7 +9,7 @@ import { photo, pythonCall, startServer, WITHOUT_PYTHON } from '../helpers.js';
  * At zerorpc's own pace — 5 s heartbeats, LostRemote after two silent intervals — a call that
  * takes longer than three intervals completes:
  *
- *   12 peers --getMask(49 MP)--> server   (about 17 s of work on one worker)
+ *   24 peers --getMask(49 MP)--> server   (about 17 s of work on one worker)
  *   python   --detect----------> server   (served last)
  *   python <--_zpc_hb-- server every 5 s; python --_zpc_hb--> server every 5 s
  *   python <--OK------- server            after more than 15 s
@@ -18,7 +18,7 @@ describe('server and a long call at zerorpc’s default heartbeat', { skip: WITH
   it('completes a call that takes longer than 15 s for a Python client beating every 5 s', async (t) => {
     const server = await startServer({ heartbeatMs: 5000, queueLimit: 32 });
     const peers = Array.from(
-      { length: 12 },
+      { length: 24 },
       () => new VisionClient({ endpoint: server.endpoint, timeoutMs: 120_000 }),
     );
     try {
