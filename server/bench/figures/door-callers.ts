@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import { InferenceClient, imageRequest } from '../../test/grpc-helpers.js';
 
@@ -29,20 +30,39 @@ export function grpcCaller(port: number): DoorCaller {
   };
 }
 
-/** `POST /v1/getMask` with the image as the body, as curl or a web app sends it. */
+/**
+ * `POST /v1/getMask` with the image as the body, as curl or a web app sends it, over one
+ * kept-alive connection. node:http rather than fetch, whose own cost (about 1.5 ms a call here)
+ * would be counted against the door.
+ */
 export function httpCaller(url: string): DoorCaller {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL('/v1/getMask', url);
   return {
     door: 'http',
-    async getMask(jpeg) {
-      const response = await fetch(`${url}/v1/getMask`, {
-        method: 'POST',
-        body: jpeg,
-        headers: { 'content-type': 'image/jpeg' },
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      return new Uint8Array(await response.arrayBuffer());
-    },
-    close: () => {},
+    getMask: (jpeg) =>
+      new Promise((resolve, reject) => {
+        const call = request(
+          target,
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'image/jpeg', 'content-length': jpeg.length },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => {
+              const body = Buffer.concat(chunks);
+              if (response.statusCode === 200) resolve(body);
+              else reject(new Error(`HTTP ${response.statusCode}: ${body.toString()}`));
+            });
+          },
+        );
+        call.on('error', reject);
+        call.end(jpeg);
+      }),
+    close: () => agent.destroy(),
   };
 }
 
