@@ -3,9 +3,8 @@
  * its float graphs, side by side in one run on this machine:
  *
  * 1. Time per 640×480 frame, on every coco128 photo of that size, the two pipelines in turn
- *    (which goes first alternates): `model` is the graphs up to the detections (backbone + RPN,
- *    box head), `masks` the mask head and pasting for the instances a getMask call keeps
- *    (score ≥ 0.5). Medians.
+ *    (which goes first alternates): `model` is every graph (backbone + RPN, box head, mask
+ *    head), `masks` the pasting of the masks a getMask call keeps (score ≥ 0.5). Medians.
  * 2. Mask and box AP on every coco128 photo, each pipeline doing what `eval` does (all
  *    detections, at most 100, with masks), scored with the same COCO evaluator.
  *
@@ -16,12 +15,11 @@
  * photos for step 2, default all).
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ensureModel, type Precision, silentProgress } from '@maskrcnn-zmq/models';
 import type { DetectResult } from '@maskrcnn-zmq/shared';
 import cliProgress from 'cli-progress';
-import ort from 'onnxruntime-node';
 import { type CocoDetection, loadCocoDataset } from '../src/coco/coco-dataset.js';
 import { evaluate } from '../src/coco/evaluate.js';
 import { toCocoResult } from '../src/coco/results.js';
@@ -29,6 +27,7 @@ import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
 import { runJob } from '../src/jobs/run-job.js';
 import { COCO_DIR, SHARED } from '../test/helpers.js';
+import { describeMachine } from './figures/machine.js';
 import { Stats } from './stats.js';
 import { table } from './table.js';
 
@@ -42,30 +41,17 @@ const threads = Number(values.threads);
 const MAX_PIXELS = 50_000_000;
 const PRECISIONS: readonly Precision[] = ['float', 'int8'];
 
-/** The CPU's model name and the 8-bit dot-product extensions the int8 kernels use. */
-function cpuDescription(): string {
-  const flags = (() => {
-    try {
-      const info = readFileSync('/proc/cpuinfo', 'utf8');
-      return ['avx512_vnni', 'avx_vnni', 'asimddp'].filter((f) =>
-        new RegExp(`\\b${f}\\b`).test(info),
-      );
-    } catch {
-      return [];
-    }
-  })();
-  return `${cpus()[0]?.model ?? 'unknown CPU'} (${flags.length > 0 ? flags.join(', ') : 'no VNNI'})`;
-}
-
 const progressBar = (label: string) =>
   new cliProgress.SingleBar(
     { format: `${label} [{bar}] {value}/{total} photos, {eta}s left`, stream: process.stderr },
     cliProgress.Presets.shades_classic,
   );
 
+const machine = describeMachine();
 console.log(
-  `maskrcnn-zmq bench:int8: ${cpuDescription()}, ${availableParallelism()} cores, ` +
-    `onnxruntime ${ort.env.versions.common} with ${threads} threads`,
+  `maskrcnn-zmq bench:int8, commit ${machine.commit}: ${machine.cpu} ` +
+    `(${machine.dotProduct.join(', ') || 'no VNNI'}), ${machine.cores} cores, ` +
+    `onnxruntime ${machine.onnxruntime} with ${threads} threads`,
 );
 // Both from the model cache, made there from the Caffe2 files beside the checkout if missing.
 const dirs = {} as Record<Precision, string>;
