@@ -157,7 +157,7 @@ export class RpcRouter {
         case 'request': {
           const { identity, event } = inbound;
           this.counters.request(bytes);
-          this.open(identity, event);
+          this.open(identity, event, bytes >= LARGE_MESSAGE_BYTES);
         }
       }
     } catch (error) {
@@ -165,7 +165,8 @@ export class RpcRouter {
       this.counters.dropped('internal');
       this.drops.warn('internal', { err: error }, 'a message could not be handled');
     }
-    // By now a large message is dropped, or copied to a worker: its memory can go.
+    // By now a large message is dropped, or on its way to a worker: its memory can go, unless its
+    // call waits in the queue (then it goes when the call ends).
     if (bytes >= LARGE_MESSAGE_BYTES) releaseSoon();
   }
 
@@ -192,7 +193,8 @@ export class RpcRouter {
     void this.socket.send(routedFrames(identity, payload));
   }
 
-  private open(identity: Buffer[], request: ZerorpcEvent): void {
+  /** @param large the request is large enough that its memory is worth collecting once it ends */
+  private open(identity: Buffer[], request: ZerorpcEvent, large: boolean): void {
     const peer = peerOf(identity);
     const key = exchangeKey(peer, request.header.message_id);
     if (this.exchanges.has(key)) {
@@ -243,7 +245,10 @@ export class RpcRouter {
       .then(
         (result) => settle(EVENT.ok, [result]),
         (error: RemoteError) => settle(EVENT.err, [error.name, error.message, error.traceback]),
-      );
+      )
+      .finally(() => {
+        if (large) releaseSoon();
+      });
   }
 
   private forget(key: string): void {
