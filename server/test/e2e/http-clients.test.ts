@@ -12,6 +12,7 @@ import { type DetectResult, VisionClient } from '@maskrcnn-zmq/shared';
 import { onPath } from '@maskrcnn-zmq/shared/test-support';
 import sharp from 'sharp';
 import type { VisionServer } from '../../src/server.js';
+import { decodeOutputs, InferenceClient, imageRequest } from '../grpc-helpers.js';
 import { photo, REPO, SMOKE_IMAGES, skipUnless } from '../helpers.js';
 import { startHttpServer } from './http-support.js';
 
@@ -22,29 +23,42 @@ const WITHOUT_REQUESTS = skipUnless(
   "Debian's python3-requests (apt-get install python3-requests)",
 );
 const detections = ({ timingsMs: _, ...rest }: DetectResult) => rest;
+/** Detections as the Open Inference outputs carry them: float32 numbers, masks as JSON. */
+const asTensors = ({ instances }: ReturnType<typeof detections>) => ({
+  labels: instances.map((instance) => instance.label),
+  scores: Array.from(Float32Array.from(instances, (instance) => instance.score)),
+  boxes: Array.from(Float32Array.from(instances.flatMap((instance) => instance.box))),
+  masks: instances.map((instance) => instance.mask),
+});
 
 /**
  * The HTTP door with outside clients and alongside the ZeroMQ door:
  *
  *   curl --data-binary @photo.jpg /v1/getMask        → the composite
  *   python3 examples/http_client.py (plain requests)  → JSON, binary and /v1 calls
- *   ZeroMQ and HTTP callers at once, five photos      → each gets its own photo's answer
+ *   ZeroMQ, HTTP and gRPC callers at once, 5 photos  → each gets its own photo's answer
  *   a caller that hangs up mid-call                   → counted lost; the server serves on
  */
-describe('HTTP door: outside clients, and beside ZeroMQ', () => {
+describe('HTTP door: outside clients, and beside ZeroMQ and gRPC', () => {
   let server: VisionServer;
   let url: string;
   let zmq: VisionClient;
+  let grpc: InferenceClient;
   let dir: string;
 
   before(async () => {
     // Room in the queue for every concurrent call below: none is to be refused.
-    ({ server, url } = await startHttpServer({ queueLimit: 32 }));
+    ({ server, url } = await startHttpServer({
+      queueLimit: 32,
+      grpc: { host: '127.0.0.1', port: 0 },
+    }));
     zmq = new VisionClient({ endpoint: server.endpoint, timeoutMs: 60_000 });
+    grpc = new InferenceClient(`127.0.0.1:${server.grpcPort}`);
     dir = await mkdtemp(join(tmpdir(), 'http-clients-'));
   });
   after(async () => {
     zmq.close();
+    grpc.close();
     await server.close();
     await rm(dir, { recursive: true });
   });
@@ -111,11 +125,21 @@ describe('HTTP door: outside clients, and beside ZeroMQ', () => {
     assert.equal((await sharp(out).metadata()).format, 'jpeg');
   });
 
-  it('answers ZeroMQ and HTTP callers at once, nothing lost or crossed', async () => {
+  it('answers ZeroMQ, HTTP and gRPC callers at once, nothing lost or crossed', async () => {
     const files = Object.keys(SMOKE_IMAGES);
     const images = files.map((file) => readFileSync(photo(file)));
     const expected: ReturnType<typeof detections>[] = [];
     for (const image of images) expected.push(detections(await zmq.detect(image)));
+    const viaGrpc = (image: Buffer) =>
+      grpc.infer(imageRequest(image)).then((response) => {
+        const outputs = decodeOutputs(response);
+        return {
+          labels: outputs.elements('labels').map(String),
+          scores: outputs.numbers('scores'),
+          boxes: outputs.numbers('boxes'),
+          masks: outputs.elements('masks').map((mask) => JSON.parse(String(mask))),
+        };
+      });
     const viaHttp = (image: Buffer) =>
       fetch(`${url}/v1/detect`, {
         method: 'POST',
@@ -128,10 +152,16 @@ describe('HTTP door: outside clients, and beside ZeroMQ', () => {
         viaHttp(image).then((result) => [i, 'http', result] as const),
       ]),
     );
-    const results = await Promise.all(calls);
-    assert.equal(results.length, images.length * 4);
+    const grpcCalls = images.flatMap((image, i) =>
+      [0, 1].map(() => viaGrpc(image).then((result) => [i, result] as const)),
+    );
+    const [results, grpcResults] = await Promise.all([Promise.all(calls), Promise.all(grpcCalls)]);
+    assert.equal(results.length + grpcResults.length, images.length * 6);
     for (const [i, door, result] of results) {
       assert.deepEqual(detections(result), expected[i], `${files[i]} through ${door}`);
+    }
+    for (const [i, result] of grpcResults) {
+      assert.deepEqual(result, asTensors(expected[i]), `${files[i]} through gRPC`);
     }
   });
 
