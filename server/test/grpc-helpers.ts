@@ -8,6 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { PROTO_FILE } from '../src/doors/grpc/service-definition.js';
+import { bytesElements } from './raw-layout.js';
 
 /**
  * A gRPC client of the Open Inference Protocol for tests, generated at run time from the
@@ -139,16 +140,7 @@ export function decodeOutputs(response: ModelInferResponse) {
       const read = output.datatype === 'FP32' ? 'readFloatLE' : 'readInt32LE';
       return Array.from({ length: raw.length / 4 }, (_, i) => raw[read](i * 4));
     },
-    elements(name: string): Buffer[] {
-      const { raw } = find(name);
-      const elements: Buffer[] = [];
-      for (let offset = 0; offset < raw.length; ) {
-        const length = raw.readUInt32LE(offset);
-        elements.push(raw.subarray(offset + 4, offset + 4 + length));
-        offset += 4 + length;
-      }
-      return elements;
-    },
+    elements: (name: string): Buffer[] => bytesElements(find(name).raw),
   };
 }
 

@@ -15,15 +15,9 @@ import {
   statusOf,
 } from '../grpc-helpers.js';
 import { photo, SMOKE_IMAGES, startServer } from '../helpers.js';
+import { bytesElement } from '../raw-layout.js';
 
 const jpeg = readFileSync(photo('000000000034.jpg'));
-
-/** A 4-byte little-endian length, then the bytes: one BYTES element in the raw layout. */
-const lengthPrefixed = (bytes: Buffer) => {
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(bytes.length);
-  return Buffer.concat([length, bytes]);
-};
 
 /**
  * `serve --grpc`: the Open Inference Protocol's `inference.GRPCInferenceService` against the
@@ -138,7 +132,7 @@ describe('gRPC door', () => {
     const bare = await client.infer(imageRequest(jpeg));
     const prefixed = await client.infer({
       ...imageRequest(jpeg),
-      raw_input_contents: [lengthPrefixed(jpeg)],
+      raw_input_contents: [bytesElement(jpeg)],
     });
     const contents = await client.infer({
       model_name: 'maskrcnn',

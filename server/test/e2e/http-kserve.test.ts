@@ -5,14 +5,8 @@ import { type DetectResult, VisionClient } from '@maskrcnn-zmq/shared';
 import sharp from 'sharp';
 import type { VisionServer } from '../../src/server.js';
 import { photo } from '../helpers.js';
-import {
-  binaryInfer,
-  bytesElement,
-  bytesElements,
-  type ReplyOutput,
-  readBinaryReply,
-  startHttpServer,
-} from './http-support.js';
+import { bytesElement, bytesElements } from '../raw-layout.js';
+import { binaryInfer, type ReplyOutput, readBinaryReply, startHttpServer } from './http-support.js';
 
 const jpeg = readFileSync(photo('000000000034.jpg'));
 

@@ -4,6 +4,7 @@
  */
 import type { ServerOptions, VisionServer } from '../../src/server.js';
 import { startServer } from '../helpers.js';
+import { bytesElement } from '../raw-layout.js';
 
 /** A real server with its HTTP door on a free loopback port. */
 export async function startHttpServer(
@@ -11,13 +12,6 @@ export async function startHttpServer(
 ): Promise<{ server: VisionServer; url: string }> {
   const server = await startServer({ http: { port: 0, host: '127.0.0.1' }, ...overrides });
   return { server, url: server.httpUrl! };
-}
-
-/** One BYTES element as binary data: its length (uint32, little-endian), then its bytes. */
-export function bytesElement(bytes: Uint8Array): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(bytes.length);
-  return Buffer.concat([length, bytes]);
 }
 
 /**
@@ -74,15 +68,4 @@ export async function readBinaryReply(response: Response) {
   }
   if (at !== body.length) throw new Error(`${body.length - at} bytes left after the outputs`);
   return { json, binary };
-}
-
-/** The elements of a BYTES tensor's binary data. */
-export function bytesElements(data: Buffer): Buffer[] {
-  const elements: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
-    const length = data.readUInt32LE(at);
-    elements.push(data.subarray(at + 4, at + 4 + length));
-    at += 4 + length;
-  }
-  return elements;
 }
