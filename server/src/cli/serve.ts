@@ -63,9 +63,10 @@ export function serveCommand(program: Command): void {
     process.on('SIGTERM', stop);
     process.on('SIGHUP', () => void server?.reloadAllowList());
     const counters = new Counters();
+    let ops: OpsServer | undefined;
     if (options.metricsPort !== undefined) {
       // Up before the model loads, so that /readyz says "warming up" rather than nothing.
-      const ops = await OpsServer.start({
+      ops = await OpsServer.start({
         port: options.metricsPort,
         host: options.metricsBind,
         registry: counters.registry,
@@ -73,15 +74,21 @@ export function serveCommand(program: Command): void {
       });
       log.info({ url: ops.url }, 'metrics and health on HTTP');
     }
-    server = await VisionServer.start({
-      ...(await serverOptions(options, log)),
-      bind: options.bind,
-      curve: await serverCurve(options),
-      grpc: await grpcDoorOptions(options),
-      http: httpDoorOptions(options),
-      insecure: options.insecure,
-      counters,
-    });
+    try {
+      server = await VisionServer.start({
+        ...(await serverOptions(options, log)),
+        bind: options.bind,
+        curve: await serverCurve(options),
+        grpc: await grpcDoorOptions(options),
+        http: httpDoorOptions(options),
+        insecure: options.insecure,
+        counters,
+      });
+    } catch (error) {
+      // The metrics server would keep a process that failed to start alive.
+      await ops?.close();
+      throw error;
+    }
   });
 }
 

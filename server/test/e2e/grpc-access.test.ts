@@ -39,6 +39,12 @@ describe('gRPC door access', () => {
       /the gRPC door on 0\.0\.0\.0 would serve other machines unprotected: give --grpc-tls-cert and --grpc-tls-key for TLS, or --insecure/,
     );
     assert.ok(performance.now() - started < 10_000, 'it loaded the model first');
+    // The metrics server, up before the model, goes with the refusal: the process exits.
+    const withMetrics = await refusal([
+      ...['--grpc', '0', '--grpc-bind', '0.0.0.0'],
+      ...['--metrics-port', String(await freePort())],
+    ]);
+    assert.equal(withMetrics.code, 1, withMetrics.stderr);
     const halfTls = await refusal(['--grpc', '0', '--grpc-tls-cert', 'cert.pem']);
     assert.equal(halfTls.code, 1);
     assert.match(halfTls.stderr, /--grpc-tls-cert and --grpc-tls-key go together/);
