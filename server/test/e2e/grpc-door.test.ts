@@ -178,6 +178,21 @@ describe('gRPC door', () => {
     assert.ok(!outputs.names.includes('masks'), 'masks: false leaves the masks out');
     assert.deepEqual(outputs.elements('labels').map(String), ['zebra']);
     assert.ok(outputs.numbers('scores')[0] >= 0.5);
+    // As a client built from KServe's .proto, which has no double_param, sends them.
+    const asText = decodeOutputs(
+      await client.infer(
+        imageRequest(jpeg, {
+          parameters: {
+            score_threshold: { string_param: '0.9' },
+            max_detections: { string_param: '1' },
+            masks: { string_param: 'false' },
+          },
+        }),
+      ),
+    );
+    assert.ok(!asText.names.includes('masks'));
+    assert.equal(asText.numbers('scores').length, 1);
+    assert.ok(asText.numbers('scores')[0] >= 0.9);
   });
 
   it('answers concurrent calls through gRPC and ZeroMQ each with its own photo’s detections', async () => {

@@ -123,20 +123,29 @@ function readOutputNames(names: readonly string[] | undefined): Set<OutputName> 
   return new Set(names as OutputName[]);
 }
 
-/** The parameters as `detect`'s options, so both read and check them with the same code. */
+/**
+ * The parameters as `detect`'s options, so both read and check them with the same code.
+ * Parameters are scalars: the classes come as one comma-separated string. Numbers and booleans
+ * may come as text too: KServe's own `.proto` has no `double_param`, so its clients can send a
+ * fractional `score_threshold` only as a `string_param`.
+ */
 function readParameters(parameters: Readonly<Record<string, ParameterValue>>) {
   knownKeys(parameters, Object.keys(PARAMETERS));
   const options: Record<string, unknown> = {};
   for (const [name, option] of Object.entries(PARAMETERS)) {
     const value = parameters[name];
     if (value === undefined) continue;
-    // Parameters are scalars: the classes come as one comma-separated string.
-    options[option] =
-      name === 'classes' && typeof value === 'string'
-        ? value.split(',').map((item) => item.trim())
-        : value;
+    options[option] = typeof value === 'string' ? fromText(name, value) : value;
   }
   return options;
+}
+
+function fromText(name: string, text: string): unknown {
+  if (name === 'classes') return text.split(',').map((item) => item.trim());
+  if (name === 'masks') return text === 'true' ? true : text === 'false' ? false : text;
+  const number = text.trim() === '' ? Number.NaN : Number(text);
+  // Text that is no number stays text, and the option's check refuses it by name.
+  return Number.isFinite(number) ? number : text;
 }
 
 function outputTensors(
