@@ -7,7 +7,7 @@ import type { Composite, Display } from '../src/display/display.js';
 import { Figures } from '../src/figures.js';
 import { runLoop } from '../src/loop.js';
 import { LatestSlot } from '../src/slot/latest-slot.js';
-import { solidFrame } from './helpers/frames.js';
+import { makeFrame } from './helpers/frames.js';
 import { captureLog } from './helpers/log.js';
 import { startScriptedServer } from './helpers/scripted-server.js';
 import { startStandInServer } from './helpers/stand-in-server.js';
@@ -18,8 +18,11 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** Frame `seq`, its number drawn as eight black or white bars, so every JPEG of it differs. */
 function frame(seq: number, encoding = 'bgr8'): RawFrame {
-  const f = solidFrame(encoding, 32, 24, [seq % 256, 0, 0]);
+  const f = makeFrame(encoding, 32, 24, (x) =>
+    (seq >> (x >> 2)) & 1 ? [255, 255, 255] : [0, 0, 0],
+  );
   return { ...f, header: { ...f.header, seq } };
 }
 
