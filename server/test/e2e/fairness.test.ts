@@ -12,7 +12,7 @@ import { photo, startServer } from '../helpers.js';
 const SECONDS = 4;
 const JPEG_FILE = photo('000000000599.jpg');
 const jpeg = readFileSync(JPEG_FILE);
-const GREEDY_PEER = fileURLToPath(new URL('greedy-peer.js', import.meta.url));
+const GREEDY_PEER = fileURLToPath(new URL('../../bench/greedy-peer.js', import.meta.url));
 
 /** getMask replies that `clients` honest callers, one call out each, get in `SECONDS`. */
 async function honestReplies(endpoint: string, clients: number): Promise<number> {
@@ -35,7 +35,7 @@ async function honestReplies(endpoint: string, clients: number): Promise<number>
 }
 
 /**
- * A greedy peer (its own process, `greedy-peer.ts`) floods getMask and never reads a reply:
+ * A greedy peer (its own process, `bench/greedy-peer.ts`) floods getMask and never reads a reply:
  *
  *   greedy --getMask, getMask, getMask…--> server   (never receives)
  *   server: the greedy peer holds at most its share of the queue (Overloaded beyond it), and the
