@@ -47,19 +47,17 @@ export async function startScriptedServer(
   const reply = (identity: Buffer[], id: Uint8Array | string, name: string, args: unknown[]) =>
     router.send(routedFrames(identity, encodeEvent({ header: responseHeader(id), name, args })));
 
-  void (async () => {
-    for await (const frames of router.messages()) {
-      const { identity, payload } = parseRouted(frames);
-      const event = decodeEvent(payload);
-      const id = event.header.message_id;
-      if (event.name === 'info') void reply(identity, id, EVENT.ok, [{}]);
-      if (event.name !== 'getMask') continue;
-      const outcome = answer(server.callTimes.length, (event.args as [Uint8Array])[0]);
-      server.callTimes.push(Date.now());
-      if (!outcome || router.closed) continue;
-      if ('ok' in outcome) void reply(identity, id, EVENT.ok, [outcome.ok]);
-      else void reply(identity, id, EVENT.err, [...outcome.err, '']);
-    }
-  })();
+  void router.receiveEach((frames) => {
+    const { identity, payload } = parseRouted(frames);
+    const event = decodeEvent(payload);
+    const id = event.header.message_id;
+    if (event.name === 'info') void reply(identity, id, EVENT.ok, [{}]);
+    if (event.name !== 'getMask') return;
+    const outcome = answer(server.callTimes.length, (event.args as [Uint8Array])[0]);
+    server.callTimes.push(Date.now());
+    if (!outcome || router.closed) return;
+    if ('ok' in outcome) void reply(identity, id, EVENT.ok, [outcome.ok]);
+    else void reply(identity, id, EVENT.err, [...outcome.err, '']);
+  });
   return server;
 }

@@ -69,17 +69,15 @@ export async function startStandInServer(
     }
   };
 
-  void (async () => {
-    for await (const frames of router.messages()) {
-      const { identity, payload } = parseRouted(frames);
-      const event = decodeEvent(payload);
-      if (event.name === 'info')
-        void reply(identity, event.header.message_id, { workers: options.workers });
-      if (event.name !== 'getMask') continue;
-      server.calls++;
-      server.lastImage = (event.args as [Uint8Array])[0];
-      void handle(identity, event.header.message_id, server.lastImage);
-    }
-  })();
+  void router.receiveEach((frames) => {
+    const { identity, payload } = parseRouted(frames);
+    const event = decodeEvent(payload);
+    if (event.name === 'info')
+      void reply(identity, event.header.message_id, { workers: options.workers });
+    if (event.name !== 'getMask') return;
+    server.calls++;
+    server.lastImage = (event.args as [Uint8Array])[0];
+    void handle(identity, event.header.message_id, server.lastImage);
+  });
   return server;
 }

@@ -126,7 +126,7 @@ export class RpcRouter {
   private async receiveLoop(): Promise<void> {
     while (!this.socket.closed) {
       try {
-        for await (const frames of this.socket.messages()) this.receive(frames);
+        await this.socket.receiveEach((frames) => this.receive(frames));
       } catch (error) {
         this.drops.warn('receive-failed', { err: error }, 'receiving failed; the loop carries on');
         await yieldToLoop();

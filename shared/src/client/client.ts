@@ -164,7 +164,7 @@ class Connection {
 
   private async receiveLoop(): Promise<void> {
     try {
-      for await (const frames of this.socket.messages()) this.dispatch(frames);
+      await this.socket.receiveEach((frames) => this.dispatch(frames));
     } catch (error) {
       this.warn?.(error as Error);
     }
