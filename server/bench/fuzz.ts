@@ -11,6 +11,7 @@
  * --kinds a,b (only these kinds or families, e.g. hostile-base64,envelope), --deadline-s S
  * (stop sending after S seconds, default 300).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type ServerInfo, VisionClient } from '@maskrcnn-zmq/shared';
 import { type FuzzReport, runFuzz } from './fuzz/run-fuzz.js';
@@ -47,6 +48,8 @@ const report = await runFuzz({
 });
 
 const final = server.alive ? await stillServes(server.endpoint) : undefined;
+// The server collects a large message's memory within a second of being done with it.
+await sleep(1500);
 const rssAfter = server.alive ? server.rssMiB() : undefined;
 const info = server.alive ? await serverInfo(server.endpoint) : 'the server is gone';
 

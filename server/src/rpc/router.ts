@@ -164,10 +164,11 @@ export class RpcRouter {
       // Only a bug can get here; the loop must outlive it all the same.
       this.counters.dropped('internal');
       this.drops.warn('internal', { err: error }, 'a message could not be handled');
+    } finally {
+      // By now a large message is dropped, answered, or on its way to a worker: its memory can
+      // go, unless its call waits in the queue (then it goes when the call ends).
+      if (bytes >= LARGE_MESSAGE_BYTES) releaseSoon();
     }
-    // By now a large message is dropped, or on its way to a worker: its memory can go, unless its
-    // call waits in the queue (then it goes when the call ends).
-    if (bytes >= LARGE_MESSAGE_BYTES) releaseSoon();
   }
 
   private refuse(identity: Buffer[], messageId: MessageId, error: RemoteError): void {
