@@ -18,7 +18,7 @@ export interface Call {
   method: string;
   /** The method as a metric label: callers choose names, so a door folds unknown ones into one. */
   label?: string;
-  /** The caller's own id for the call where its wire has one, so both sides can find it in logs. */
+  /** The caller's own id for the call where its wire has one, so both sides can find it in logs (its first 64 characters). */
   requestId: string;
   /** Who called (a ZeroMQ identity, a remote address), for logs and the fair queue. */
   peer: string;
@@ -27,6 +27,9 @@ export interface Call {
   /** Aborted when the caller is gone (heartbeats stopped, connection closed); its reason says how. */
   gone?: AbortSignal;
 }
+
+/** A caller's own request id, as long as logs keep it: callers choose ids, some of megabytes. */
+const LOGGED_ID_CHARS = 64;
 
 /** setTimeout's longest delay; a longer deadline is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -69,7 +72,8 @@ export class CallRunner {
       throw error;
     }
     const label = call.label ?? call.method;
-    const { door, requestId, peer, method, gone } = call;
+    const { door, peer, method, gone } = call;
+    const requestId = call.requestId.slice(0, LOGGED_ID_CHARS);
     const log = this.log.child({ door, requestId, peer, method });
     const abort = new AbortController();
     let deadlineAt = Number.POSITIVE_INFINITY;
@@ -118,7 +122,7 @@ export class CallRunner {
     this.log.debug(
       {
         door: call.door,
-        requestId: call.requestId,
+        requestId: call.requestId.slice(0, LOGGED_ID_CHARS),
         peer: call.peer,
         outcome: error.name,
         problem: error.message,

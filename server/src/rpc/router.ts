@@ -176,7 +176,7 @@ export class RpcRouter {
       {
         door: 'zmq',
         method: UNREADABLE,
-        requestId: requestIdOf(messageId),
+        requestId: idKey(messageId),
         peer: peerOf(identity),
       },
       error,
@@ -213,7 +213,7 @@ export class RpcRouter {
       door: 'zmq',
       method: request.name,
       label: this.methodLabel(request.name),
-      requestId: requestIdOf(messageId),
+      requestId: idKey(messageId),
       peer,
       timeoutMs: request.header.timeout_ms,
     };
@@ -261,11 +261,6 @@ export class RpcRouter {
 /** Metric labels for calls whose method is not one of the server's, or could not be read. */
 const UNKNOWN_METHOD = '(unknown)';
 const UNREADABLE = '(unreadable)';
-
-/** A call's id as it goes in logs: the caller's own message id, so both sides can find it. */
-function requestIdOf(messageId: MessageId): string {
-  return idKey(messageId).slice(0, 64);
-}
 
 /** The peer a message came from: its routing frames, which the envelope check keeps small. */
 function peerOf(identity: Buffer[]): string {

@@ -11,7 +11,7 @@ import { errorReply, fromFastifyError } from './errors.js';
 import { kserveRoutes } from './kserve-routes.js';
 import { pageRoute } from './page-route.js';
 import { plainRoutes } from './plain-routes.js';
-import { peerOf, requestIdOf } from './run-call.js';
+import { peerOf } from './run-call.js';
 
 /** Routes anyone who reaches the port may use: probes, and the page (which holds no data). */
 const OPEN_ROUTES = new Set(['/', '/v2/health/live', '/v2/health/ready']);
@@ -64,7 +64,7 @@ export async function buildApp(
     const method = request.routeOptions.config.method;
     if (method) {
       services.runner.refused(
-        { door: 'http', method, requestId: requestIdOf(request), peer: peerOf(request) },
+        { door: 'http', method, requestId: request.id, peer: peerOf(request) },
         remote,
       );
     }

@@ -4,17 +4,9 @@ import type { CallRunner } from '../../calls/call-runner.js';
 import type { CallContext } from '../../methods/method.js';
 import { errorReply } from './errors.js';
 
-/** Request ids are logged: a caller's own is cut to this length, as the ZeroMQ door does. */
-const MAX_REQUEST_ID = 64;
-
 /** Who called: the remote address and port of the connection. */
 export function peerOf(request: FastifyRequest): string {
   return `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-}
-
-/** The caller's `X-Request-Id`, or fastify's own id for the request. */
-export function requestIdOf(request: FastifyRequest): string {
-  return request.id.slice(0, MAX_REQUEST_ID);
 }
 
 /**
@@ -40,7 +32,7 @@ export async function runCall<T>(
       {
         door: 'http',
         method,
-        requestId: requestIdOf(request),
+        requestId: request.id, // the caller's X-Request-Id, or fastify's own
         peer: peerOf(request),
         gone: gone.signal,
       },
