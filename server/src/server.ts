@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerInfo } from '@maskrcnn-zmq/shared';
 import type { Logger } from 'pino';
 import { CallRunner } from './calls/call-runner.js';
-import { type Exposure, exposureOf } from './doors/exposure.js';
+import { type Exposure, exposureOf, isLoopback } from './doors/exposure.js';
 import { GrpcDoor, type GrpcDoorOptions } from './doors/grpc/grpc-door.js';
 import { HttpDoor, type HttpDoorOptions } from './doors/http/http-door.js';
 import { JobPool, type JobPoolOptions } from './jobs/job-pool.js';
@@ -273,7 +273,8 @@ function warnAboutSecurity(
     );
 }
 
-/** Whether only this machine can reach `endpoint`. */
+/** Whether only this machine can reach a ZeroMQ `endpoint`: in-process, IPC, or TCP on loopback. */
 function isLocal(endpoint: string): boolean {
-  return /^(inproc|ipc):\/\/|^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):/.test(endpoint);
+  const tcp = /^tcp:\/\/(.+):[^:]+$/.exec(endpoint);
+  return tcp ? isLoopback(tcp[1]) : /^(inproc|ipc):\/\//.test(endpoint);
 }
