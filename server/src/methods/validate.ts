@@ -95,6 +95,11 @@ export function oneOf<T extends string>(
   );
 }
 
+/** Class names from one comma-separated text, as doors that carry only scalars send them. */
+export function classNamesIn(text: string): string[] {
+  return text.split(',').map((name) => name.trim());
+}
+
 /**
  * Class names to keep, turned into the model's class ids; undefined keeps every class.
  * @throws {BadRequestError} naming the unknown classes.

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { BadRequestError, RemoteError } from '@maskrcnn-zmq/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sniffFormat } from '../../image/sniff.js';
+import { classNamesIn } from '../../methods/validate.js';
 import type { DoorServices } from './door-services.js';
 import { runCall } from './run-call.js';
 
@@ -97,6 +98,6 @@ function optionsOf(query: Query): Record<string, unknown> {
     ? options
     : {
         ...options,
-        classes: classes.flatMap((item) => item.split(',')).map((name) => name.trim()),
+        classes: classes.flatMap(classNamesIn),
       };
 }

@@ -3,7 +3,7 @@ import type { JobPool } from '../../jobs/job-pool.js';
 import { readImageArgument } from '../../methods/image-argument.js';
 import { inferenceOptionsOf, readOptions } from '../../methods/inference-options.js';
 import type { CallContext } from '../../methods/method.js';
-import { knownKeys } from '../../methods/validate.js';
+import { classNamesIn, knownKeys } from '../../methods/validate.js';
 import {
   DEFAULT_OUTPUTS,
   IMAGE_INPUT,
@@ -141,7 +141,7 @@ function readParameters(parameters: Readonly<Record<string, ParameterValue>>) {
 }
 
 function fromText(name: string, text: string): unknown {
-  if (name === 'classes') return text.split(',').map((item) => item.trim());
+  if (name === 'classes') return classNamesIn(text);
   if (name === 'masks') return text === 'true' ? true : text === 'false' ? false : text;
   const number = text.trim() === '' ? Number.NaN : Number(text);
   // Text that is no number stays text, and the option's check refuses it by name.
