@@ -13,10 +13,16 @@ export {
 } from './display/display.js';
 export { MAX_DISPLAY_FAILURES, NoDisplayLeftError } from './display/guard.js';
 export { DISPLAYS, startDisplays } from './display/registry.js';
-export { decodeJpeg, encodeJpeg, JpegEncodeError } from './encode/jpeg.js';
 export {
-  MalformedFrameError,
+  decodeJpeg,
+  encodeJpeg,
+  JpegEncodeError,
   type PackedPixels,
+} from './encode/jpeg.js';
+export {
+  type FramePixels,
+  MalformedFrameError,
+  type PixelOrder,
   packPixels,
   SUPPORTED_ENCODINGS,
   UnsupportedEncodingError,

@@ -1,11 +1,15 @@
 import type { RawFrame } from '../camera/subscribe.js';
-import { dropAlpha, swapRedBlue } from './swizzle.js';
 
-/** Tightly packed 8-bit pixels in the order sharp's raw input expects: grey, or R G B. */
-export interface PackedPixels {
+/** How each pixel's 8-bit samples are ordered; `x` is a fourth sample the encoder skips (alpha). */
+export type PixelOrder = 'grey' | 'rgb' | 'bgr' | 'rgbx' | 'bgrx';
+
+/** 8-bit pixels as libjpeg-turbo reads them, without reordering: rows `stride` pixels apart. */
+export interface FramePixels {
   width: number;
   height: number;
-  channels: 1 | 3;
+  order: PixelOrder;
+  /** Pixels from the start of one row to the start of the next (at least `width`). */
+  stride: number;
   data: Uint8Array;
 }
 
@@ -57,14 +61,14 @@ export class MalformedFrameError extends Error {
 }
 
 /**
- * Turns a camera frame into packed grey or RGB bytes: drops row padding (`step`), puts blue and
- * red in RGB order, drops alpha (JPEG has none, and some drivers leave it 0), and scales 16-bit
- * samples (read in the byte order `is_bigendian` gives) to 8 bits with {@link to8Bits}. rgb8 and
- * mono8 frames without padding are passed through without a copy.
+ * Turns a camera frame into pixels the JPEG encoder reads. 8-bit frames keep their channel order
+ * and alpha (the encoder takes B G R and skips the fourth sample itself), and their bytes are
+ * not copied unless the row padding is not a whole number of pixels. 16-bit samples (read in
+ * the byte order `is_bigendian` gives) are scaled to 8 bits by {@link to8Bits}, as grey or R G B.
  * @throws {UnsupportedEncodingError} for an encoding not in {@link SUPPORTED_ENCODINGS}.
  * @throws {MalformedFrameError} when width, height, step and data length disagree.
  */
-export function packPixels(frame: RawFrame): PackedPixels {
+export function packPixels(frame: RawFrame): FramePixels {
   const layout = LAYOUTS[frame.encoding];
   if (!layout) throw new UnsupportedEncodingError(frame.encoding);
   const { width, height, step, data } = frame;
@@ -82,44 +86,38 @@ export function packPixels(frame: RawFrame): PackedPixels {
       `data holds ${data.length} bytes; ${height} rows of step ${step} need ${needed}`,
     );
 
-  const channels = layout.channels === 1 ? 1 : 3;
-  const passThrough =
-    layout.bytesPerSample === 1 && layout.channels === channels && layout.red === 0;
-  if (passThrough && step === rowBytes)
-    return { width, height, channels, data: data.subarray(0, height * rowBytes) };
-
-  // A fresh array starts 4-byte aligned, as the word-wise swizzles need.
-  const out = new Uint8Array(width * height * channels);
-  if (layout.bytesPerSample === 1 && layout.channels === channels) {
-    // rgb8 and mono8 with padding, bgr8: rows copied whole, then red and blue swapped in place.
+  if (layout.bytesPerSample === 1) {
+    const order = ORDERS[layout.channels][layout.red];
+    // The encoder wants whole pixels between rows, and every row's padding present.
+    if (step % pixelBytes === 0 && data.length >= height * step)
+      return { width, height, order, stride: step / pixelBytes, data };
+    const out = new Uint8Array(height * rowBytes);
     for (let y = 0; y < height; y++)
       out.set(data.subarray(y * step, y * step + rowBytes), y * rowBytes);
-    if (layout.red === 2) swapRedBlue(out);
-    return { width, height, channels, data: out };
+    return { width, height, order, stride: width, data: out };
   }
-  if (layout.bytesPerSample === 1 && step === rowBytes) {
-    // bgra8 (Baxter's hand cameras), rgba8: the message's pixels sit at any offset in it.
-    const packed = data.subarray(0, height * rowBytes);
-    dropAlpha(packed.byteOffset % 4 === 0 ? packed : new Uint8Array(packed), out, layout.red);
-    return { width, height, channels, data: out };
-  }
-  // What is left: 4-channel 8-bit rows with padding, and 16-bit samples. Each sample is
-  // gathered as grey or R G B; 16-bit ones in the byte order of the message, then scaled.
-  const sample = layout.bytesPerSample;
-  const picks = channels === 1 ? [0] : [layout.red * sample, sample, (2 - layout.red) * sample];
+  // 16-bit samples, gathered as grey or R G B in the byte order of the message, then scaled.
+  const channels = layout.channels === 1 ? 1 : 3;
+  const picks = channels === 1 ? [0] : [layout.red * 2, 2, (2 - layout.red) * 2];
   const [high, low] = frame.isBigEndian ? [0, 1] : [1, 0];
-  const samples = sample === 1 ? out : new Uint16Array(width * height * channels);
+  const samples = new Uint16Array(width * height * channels);
   let o = 0;
   for (let y = 0; y < height; y++) {
     const rowEnd = y * step + rowBytes;
     for (let i = y * step; i < rowEnd; i += pixelBytes)
-      for (const at of picks)
-        samples[o++] =
-          sample === 1 ? data[i + at] : (data[i + at + high] << 8) | data[i + at + low];
+      for (const at of picks) samples[o++] = (data[i + at + high] << 8) | data[i + at + low];
   }
-  if (samples !== out) to8Bits(samples as Uint16Array, out);
-  return { width, height, channels, data: out };
+  const out = new Uint8Array(samples.length);
+  to8Bits(samples, out);
+  return { width, height, order: channels === 1 ? 'grey' : 'rgb', stride: width, data: out };
 }
+
+/** The order of 8-bit pixels by channel count and where red sits. */
+const ORDERS: Record<1 | 3 | 4, Record<0 | 2, PixelOrder>> = {
+  1: { 0: 'grey', 2: 'grey' },
+  3: { 0: 'rgb', 2: 'bgr' },
+  4: { 0: 'rgbx', 2: 'bgrx' },
+};
 
 /**
  * Scales 16-bit samples to 8 bits, by the bit depth the frame shows, into `out`.

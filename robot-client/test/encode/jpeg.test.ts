@@ -14,15 +14,25 @@ test('jpeg: a pure-red bgr8 frame becomes a red JPEG of the same size', async ()
   assertColour(await meanColour(jpeg), [255, 0, 0], 12);
 });
 
-test('jpeg: quadrants keep their colours and places through encoding', async () => {
-  const frame = makeFrame('bgra8', 64, 48, quadrants(64, 48), { padding: 8 });
-  const jpeg = await encodeJpeg(packPixels(frame), 90);
-  const corner = (left: number, top: number) =>
-    meanColour(jpeg, { left: left + 8, top: top + 6, width: 16, height: 12 });
-  assertColour(await corner(0, 0), [255, 0, 0]);
-  assertColour(await corner(32, 0), [0, 255, 0]);
-  assertColour(await corner(0, 24), [0, 0, 255]);
-  assertColour(await corner(32, 24), [255, 255, 255]);
+for (const encoding of ['rgb8', 'bgr8', 'rgba8', 'bgra8', 'bgr16'])
+  for (const padding of [0, 5, 8])
+    test(`jpeg: ${encoding} quadrants with ${padding} bytes of padding keep their colours and places`, async () => {
+      const frame = makeFrame(encoding, 64, 48, quadrants(64, 48), { padding });
+      const jpeg = await encodeJpeg(packPixels(frame), 90);
+      const corner = (left: number, top: number) =>
+        meanColour(jpeg, { left: left + 8, top: top + 6, width: 16, height: 12 });
+      assertColour(await corner(0, 0), [255, 0, 0]);
+      assertColour(await corner(32, 0), [0, 255, 0]);
+      assertColour(await corner(0, 24), [0, 0, 255]);
+      assertColour(await corner(32, 24), [255, 255, 255]);
+    });
+
+test('jpeg: a mono8 frame becomes a grey JPEG with its levels', async () => {
+  const frame = makeFrame('mono8', 32, 16, (x) => [x < 16 ? 30 : 220, 0, 0], { padding: 3 });
+  const jpeg = await encodeJpeg(packPixels(frame), 95);
+  assert.equal((await sharp(jpeg).metadata()).channels, 1);
+  const { data } = await sharp(jpeg).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  assert.ok(Math.abs(data[8 * 32 + 4] - 30) <= 3 && Math.abs(data[8 * 32 + 28] - 220) <= 3);
 });
 
 test('jpeg: decodeJpeg gives back packed RGB of the composite', async () => {
