@@ -71,17 +71,29 @@ export function generateProposals(
   return rois;
 }
 
+/** Room for an index in a sort key: bits of the key below the score's. */
+const INDEX_SPAN = 2 ** 20;
+
 /**
- * Indices of the `limit` largest values, largest first. A native sort of the values finds
- * the cut, so only the survivors are sorted with a comparator (24,000 scores at 640 px).
+ * Indices of the `limit` largest values, largest first, ties by index. Each value's bits and its
+ * index are packed into one float64 key that orders as they should, so a single native sort
+ * without a comparator does it: a comparator sort of the survivors cost 0.7 ms a frame.
+ * @throws RangeError for more than 2^20 values (a key keeps 20 bits for the index).
  */
 export function topIndices(values: Float32Array, limit: number): Int32Array {
-  let cut = Number.NEGATIVE_INFINITY;
-  if (values.length > limit) cut = Float32Array.from(values).sort()[values.length - limit];
-  const picked: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] > cut) picked.push(i);
-  for (let i = 0; i < values.length && picked.length < limit; i++) {
-    if (values[i] === cut) picked.push(i);
+  if (values.length > INDEX_SPAN)
+    throw new RangeError(`topIndices sorts at most ${INDEX_SPAN} values, got ${values.length}`);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const keys = new Float64Array(values.length);
+  for (let i = 0; i < bits.length; i++) {
+    // IEEE 754 bits made to order as the numbers do: negatives flipped, positives above them.
+    const b = bits[i];
+    const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[i] = ordered * INDEX_SPAN + (INDEX_SPAN - 1 - i);
   }
-  return Int32Array.from(picked.sort((a, b) => values[b] - values[a] || a - b));
+  keys.sort();
+  const out = new Int32Array(Math.min(limit, keys.length));
+  for (let k = 0; k < out.length; k++)
+    out[k] = INDEX_SPAN - 1 - (keys[keys.length - 1 - k] % INDEX_SPAN);
+  return out;
 }

@@ -8,6 +8,17 @@ describe('topIndices', () => {
     assert.deepEqual([...topIndices(values, 3)], [1, 3, 4]);
     assert.deepEqual([...topIndices(values, 10)], [1, 3, 4, 2, 0]);
   });
+
+  test('orders negatives, zeros and infinities as numbers, ties by index', () => {
+    const values = new Float32Array([-1, 0, -0.5, Infinity, 2, -Infinity, 0, 1e-30]);
+    assert.deepEqual([...topIndices(values, 8)], [3, 4, 7, 1, 6, 2, 0, 5]);
+  });
+
+  test('matches a plain sort on thousands of scores with many ties', () => {
+    const values = Float32Array.from({ length: 24_000 }, (_, i) => ((i * 7919) % 1000) / 1000);
+    const plain = [...values.keys()].sort((a, b) => values[b] - values[a] || a - b).slice(0, 3000);
+    assert.deepEqual([...topIndices(values, 3000)], plain);
+  });
 });
 
 describe('generateProposals', () => {
