@@ -10,9 +10,10 @@
  *   server        getMask round trip against the real server on the embedded model
  *   pipelining    composites per second of the loop itself (camera → slot → encode → getMask →
  *                 display) against a server with a worker per core, next to that server's own
- *                 capacity (as many callers as it has workers, sending a ready JPEG back to back)
+ *                 capacity (as many callers as calls out, sending a ready JPEG back to back);
+ *                 the two are run in turn, and the ratio is the median of the pairs
  *
- * Run: npx tsc -b robot-client && node robot-client/dist/bench/client-cost.js [frames] [seconds]
+ * Run: npx tsc -b robot-client && node robot-client/dist/bench/client-cost.js [frames] [seconds per pipelining run]
  * Needs Debian's rosmaster; the server part needs server/dist (npx tsc -b server).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -46,7 +47,9 @@ const FRAMES = Number(process.argv[2] ?? 60);
 const WIDTH = 640;
 const HEIGHT = 400;
 /** Seconds of each pipelining run. */
-const PIPELINE_S = Number(process.argv[3] ?? 10);
+const PIPELINE_S = Number(process.argv[3] ?? 5);
+/** Loop and capacity runs taken in turn, per `~in_flight`: the ratio is the median of the pairs. */
+const PIPELINE_ROUNDS = 3;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -153,7 +156,7 @@ quick.close();
 standIn.close();
 
 let server: number | undefined;
-let pipelining: Array<{ inFlight: number; loop: number; capacity: number }> = [];
+let pipelining: Array<{ inFlight: number; loop: number; capacity: number; ratio: number }> = [];
 if (existsSync(SERVER_MAIN)) {
   const port = await freePort();
   const process_ = await startServer(port);
@@ -192,8 +195,7 @@ if (server === undefined) {
       `${((100 * perFrame) / server).toFixed(1)} % of the round trip`,
   );
 }
-for (const { inFlight, loop, capacity } of pipelining) {
-  const ratio = loop / capacity;
+for (const { inFlight, loop, capacity, ratio } of pipelining) {
   console.log(
     `loop with ~in_flight ${inFlight}: ${loop.toFixed(1)} composites/s; the server's capacity ` +
       `${capacity.toFixed(1)}/s; ratio ${ratio.toFixed(2)}` +
@@ -205,63 +207,95 @@ for (const { inFlight, loop, capacity } of pipelining) {
 process.exit(0);
 
 /**
- * The loop against a server with a worker per core, fed 640×400 frames at 60 Hz for
- * {@link PIPELINE_S} s, with one call in flight, one per worker (the default) and one more; and
- * the server's capacity measured the same way but with a JPEG ready and no loop around it.
+ * The loop against a server with a worker per core, fed 640×400 frames at 60 Hz, with one call in
+ * flight, one per worker (the default) and one more; and the server's capacity measured the same
+ * way but with a JPEG ready and no loop around it. Each `~in_flight` takes
+ * {@link PIPELINE_ROUNDS} pairs of {@link PIPELINE_S}-second runs, the two going first in turn,
+ * so that the machine's drifts fall on both sides of a ratio.
  */
 async function measurePipelining(
   source: RawFrame,
   ready: Uint8Array,
-): Promise<Array<{ inFlight: number; loop: number; capacity: number }>> {
+): Promise<Array<{ inFlight: number; loop: number; capacity: number; ratio: number }>> {
   const workers = availableParallelism();
   const port = await freePort();
   const process_ = await startServer(port, ['--workers', String(workers), '--threads', '1']);
   const endpoint = `tcp://127.0.0.1:${port}`;
   const results = [];
   for (const inFlight of [1, workers, workers + 1]) {
-    // The capacity: as many callers as calls the loop keeps out, none of them waiting on a camera.
-    const callers = Array.from({ length: inFlight }, () => new VisionClient({ endpoint }));
-    const until = performance.now() + PIPELINE_S * 1000;
-    let answered = 0;
-    await Promise.all(
-      callers.map(async (caller) => {
-        for (; performance.now() < until; answered++) await caller.getMask(ready);
-      }),
-    );
-    const capacity = answered / PIPELINE_S;
-    for (const caller of callers) caller.close();
-
-    const slot = new LatestSlot<RawFrame>();
-    const figures = new Figures(slot);
-    const client = new VisionClient({ endpoint });
-    let shown = 0;
-    const display: Display = { name: 'topic', show: () => void shown++, close: async () => {} };
-    let seq = 0;
-    const camera = setInterval(
-      () => slot.put({ ...source, header: { ...source.header, seq: ++seq } }),
-      1000 / 60,
-    );
-    const loop = runLoop({
-      slot,
-      service: client,
-      displays: [display],
-      figures,
-      log: pino({ level: 'silent' }),
-      jpegQuality: 80,
-      mask: {},
-      call: { timeoutMs: 30_000 },
+    const loops: number[] = [];
+    const capacities: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < PIPELINE_ROUNDS; round++) {
+      let loop: number;
+      let capacity: number;
+      if (round % 2 === 0) {
+        loop = await loopRate(endpoint, source, inFlight);
+        capacity = await capacityRate(endpoint, ready, inFlight);
+      } else {
+        capacity = await capacityRate(endpoint, ready, inFlight);
+        loop = await loopRate(endpoint, source, inFlight);
+      }
+      loops.push(loop);
+      capacities.push(capacity);
+      ratios.push(loop / capacity);
+    }
+    results.push({
       inFlight,
+      loop: median(loops),
+      capacity: median(capacities),
+      ratio: median(ratios),
     });
-    await sleep(1000); // the first calls: connection, the server's info()
-    const from = shown;
-    await sleep(PIPELINE_S * 1000);
-    const loopRate = (shown - from) / PIPELINE_S;
-    clearInterval(camera);
-    slot.close();
-    await loop;
-    client.close();
-    results.push({ inFlight, loop: loopRate, capacity });
   }
   await process_.stop('SIGTERM');
   return results;
+}
+
+/** getMask answers a second with `callers` callers sending a ready JPEG back to back. */
+async function capacityRate(endpoint: string, ready: Uint8Array, callers: number): Promise<number> {
+  const clients = Array.from({ length: callers }, () => new VisionClient({ endpoint }));
+  await Promise.all(clients.map((client) => client.getMask(ready))); // connected, warm
+  const until = performance.now() + PIPELINE_S * 1000;
+  let answered = 0;
+  await Promise.all(
+    clients.map(async (client) => {
+      for (; performance.now() < until; answered++) await client.getMask(ready);
+    }),
+  );
+  for (const client of clients) client.close();
+  return answered / PIPELINE_S;
+}
+
+/** Composites shown a second by the loop with `inFlight` calls out, the camera at 60 Hz. */
+async function loopRate(endpoint: string, source: RawFrame, inFlight: number): Promise<number> {
+  const slot = new LatestSlot<RawFrame>();
+  const figures = new Figures(slot);
+  const client = new VisionClient({ endpoint });
+  let shown = 0;
+  const display: Display = { name: 'topic', show: () => void shown++, close: async () => {} };
+  let seq = 0;
+  const camera = setInterval(
+    () => slot.put({ ...source, header: { ...source.header, seq: ++seq } }),
+    1000 / 60,
+  );
+  const loop = runLoop({
+    slot,
+    service: client,
+    displays: [display],
+    figures,
+    log: pino({ level: 'silent' }),
+    jpegQuality: 80,
+    mask: {},
+    call: { timeoutMs: 30_000 },
+    inFlight,
+  });
+  await sleep(1000); // the first calls: connection, the server's info()
+  const from = shown;
+  await sleep(PIPELINE_S * 1000);
+  const rate = (shown - from) / PIPELINE_S;
+  clearInterval(camera);
+  slot.close();
+  await loop;
+  client.close();
+  return rate;
 }
