@@ -153,8 +153,8 @@ describe('gRPC door errors', () => {
       'an unknown model',
       { ...imageRequest(jpeg), model_name: 'resnet50' },
       status.NOT_FOUND,
-      'NameError',
-      /Unknown model 'resnet50'/,
+      'NotFound',
+      /no model 'resnet50'; this server serves 'maskrcnn' version '1'/,
     ],
   ];
   for (const [what, request, code, name, details] of cases) {
@@ -169,7 +169,7 @@ describe('gRPC door errors', () => {
   it('answers ModelMetadata of an unknown model with NOT_FOUND', async () => {
     const answer = await statusOf(client.call('ModelMetadata', { name: 'resnet50' }));
     assert.equal(answer.code, status.NOT_FOUND);
-    assert.equal(answer.name, 'NameError');
+    assert.equal(answer.name, 'NotFound');
   });
 
   it('refuses a message over the limit with RESOURCE_EXHAUSTED before reading it, and serves on', async () => {
@@ -224,7 +224,7 @@ describe('gRPC door errors', () => {
     assert.ok(sample(text, grpcCalls('ok')) >= 3);
     assert.equal(sample(text, grpcCalls('InvalidImage')), 2);
     assert.equal(sample(text, grpcCalls('ImageTooLarge')), 1);
-    assert.equal(sample(text, grpcCalls('NameError')), 1);
+    assert.equal(sample(text, grpcCalls('NotFound')), 1);
     assert.ok(sample(text, grpcCalls('Overloaded')) >= 1);
   });
 });

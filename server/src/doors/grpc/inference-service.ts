@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { InternalError, type RemoteError, UnknownMethodError } from '@maskrcnn-zmq/shared';
+import { InternalError, type RemoteError } from '@maskrcnn-zmq/shared';
 import type { CallRunner } from '../../calls/call-runner.js';
 import type { JobPool } from '../../jobs/job-pool.js';
 import { infer } from '../open-inference/infer.js';
-import { EXTENSIONS, isOurModel, MODEL_NAME, modelMetadata } from '../open-inference/signature.js';
+import {
+  EXTENSIONS,
+  isOurModel,
+  modelMetadata,
+  requireOurModel,
+} from '../open-inference/signature.js';
 import { inferRequestOf, inferResponseMessage } from './infer-messages.js';
 import type { ModelInferRequest, ModelInferResponse, ModelRequest } from './service-definition.js';
 import { grpcError } from './status.js';
@@ -45,8 +50,13 @@ export function inferenceService({
     ServerMetadata: answer(() => ({ ...server, extensions: [...EXTENSIONS] })),
     ModelMetadata(call: ServerUnaryCall<ModelRequest, unknown>, callback: sendUnaryData<unknown>) {
       const { name, version } = call.request;
-      if (isOurModel(name, version)) callback(null, modelMetadata(pool.model));
-      else callback(grpcError(unknownModel(name, version)));
+      try {
+        requireOurModel(name, version);
+      } catch (error) {
+        callback(grpcError(error as RemoteError));
+        return;
+      }
+      callback(null, modelMetadata(pool.model));
     },
     ModelInfer(
       call: ServerUnaryCall<ModelInferRequest, ModelInferResponse>,
@@ -71,9 +81,7 @@ export function inferenceService({
             gone: gone.signal,
           },
           async (context) => {
-            if (!isOurModel(request.model_name, request.model_version)) {
-              throw unknownModel(request.model_name, request.model_version);
-            }
+            requireOurModel(request.model_name, request.model_version);
             return inferResponseMessage(await infer(pool, inferRequestOf(request), context));
           },
         )
@@ -86,11 +94,4 @@ export function inferenceService({
         );
     },
   };
-}
-
-function unknownModel(name: string, version: string): RemoteError {
-  const asked = version ? `'${name}' version '${version}'` : `'${name}'`;
-  return new UnknownMethodError(
-    `Unknown model ${asked}; this server serves '${MODEL_NAME}' version '1'`,
-  );
 }

@@ -1,8 +1,11 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { isWireErrorName, type RemoteError, type WireErrorName } from '@maskrcnn-zmq/shared';
+import type { RemoteError, WireErrorName } from '@maskrcnn-zmq/shared';
 
-/** Each wire error as a gRPC status code, as the HTTP door maps them to HTTP statuses. */
-export const GRPC_STATUS: Record<WireErrorName, status> = {
+/**
+ * Each wire error, and the Open Inference doors' `NotFound` (another model), as a gRPC status
+ * code, as the HTTP door maps them to HTTP statuses.
+ */
+export const GRPC_STATUS: Record<WireErrorName | 'NotFound', status> = {
   BadRequest: status.INVALID_ARGUMENT,
   InvalidImage: status.INVALID_ARGUMENT,
   TypeError: status.INVALID_ARGUMENT,
@@ -11,6 +14,7 @@ export const GRPC_STATUS: Record<WireErrorName, status> = {
   ShuttingDown: status.UNAVAILABLE,
   DeadlineExceeded: status.DEADLINE_EXCEEDED,
   NameError: status.NOT_FOUND,
+  NotFound: status.NOT_FOUND,
   InternalError: status.INTERNAL,
 };
 
@@ -25,8 +29,12 @@ export function grpcError(error: RemoteError): Partial<ServiceError> {
   const metadata = new Metadata();
   metadata.set(ERROR_NAME_KEY, error.name);
   return {
-    code: isWireErrorName(error.name) ? GRPC_STATUS[error.name] : status.INTERNAL,
+    code: isMapped(error.name) ? GRPC_STATUS[error.name] : status.INTERNAL,
     details: `${error.name}: ${error.message}`,
     metadata,
   };
+}
+
+function isMapped(name: string): name is keyof typeof GRPC_STATUS {
+  return Object.hasOwn(GRPC_STATUS, name);
 }

@@ -1,7 +1,11 @@
-import { RemoteError } from '@maskrcnn-zmq/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { infer } from '../open-inference/infer.js';
-import { EXTENSIONS, isOurModel, MODEL_NAME, modelMetadata } from '../open-inference/signature.js';
+import {
+  EXTENSIONS,
+  MODEL_NAME,
+  modelMetadata,
+  requireOurModel,
+} from '../open-inference/signature.js';
 import type { DoorServices } from './door-services.js';
 import { sendInferResponse } from './infer-reply.js';
 import { readInferRequest } from './infer-request.js';
@@ -34,11 +38,11 @@ export async function kserveRoutes(app: FastifyInstance, services: DoorServices)
 
   for (const model of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
     app.get<{ Params: ModelParams }>(model, async (request) => {
-      ourModel(request.params);
+      requireOurModel(request.params.model, request.params.version);
       return modelMetadata(pool.model);
     });
     app.get<{ Params: ModelParams }>(`${model}/ready`, async (request, reply) => {
-      ourModel(request.params);
+      requireOurModel(request.params.model, request.params.version);
       reply.code(ready() ? 200 : 503);
       return { name: MODEL_NAME, ready: ready() };
     });
@@ -54,7 +58,7 @@ export async function kserveRoutes(app: FastifyInstance, services: DoorServices)
       request: FastifyRequest<{ Params: ModelParams; Body: Buffer | undefined }>,
       reply: FastifyReply,
     ) => {
-      ourModel(request.params);
+      requireOurModel(request.params.model, request.params.version);
       const header = request.headers['inference-header-content-length'];
       return runCall(
         runner,
@@ -75,15 +79,4 @@ export async function kserveRoutes(app: FastifyInstance, services: DoorServices)
       scope.post(`${model}/infer`, { config: { method: 'infer' } }, inferRoute);
     }
   });
-}
-
-/** @throws a `NotFound` error for a model this server does not have. */
-function ourModel({ model, version }: ModelParams): void {
-  if (!isOurModel(model, version)) {
-    const named = version === undefined ? `'${model}'` : `'${model}' version '${version}'`;
-    throw new RemoteError(
-      'NotFound',
-      `no model ${named}; this server has '${MODEL_NAME}' version '1'`,
-    );
-  }
 }

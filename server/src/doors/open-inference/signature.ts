@@ -1,3 +1,4 @@
+import { RemoteError } from '@maskrcnn-zmq/shared';
 import type { ModelDescription } from '../../jobs/job.js';
 
 /**
@@ -72,4 +73,17 @@ export function modelMetadata(model: ModelDescription): ModelMetadata {
 /** Whether `name` is this server's model (any version: there is one). */
 export function isOurModel(name: string, version?: string): boolean {
   return name === MODEL_NAME && (version === undefined || version === '' || version === '1');
+}
+
+/**
+ * Refuses every model but this server's, for both doors alike.
+ * @throws a `NotFound` RemoteError: 404 over HTTP, NOT_FOUND over gRPC.
+ */
+export function requireOurModel(name: string, version?: string): void {
+  if (isOurModel(name, version)) return;
+  const asked = version ? `'${name}' version '${version}'` : `'${name}'`;
+  throw new RemoteError(
+    'NotFound',
+    `no model ${asked}; this server serves '${MODEL_NAME}' version '1'`,
+  );
 }
