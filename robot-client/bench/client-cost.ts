@@ -27,7 +27,7 @@ import { imageClass } from '../src/camera/image-wire.js';
 import { type RawFrame, toRawFrame } from '../src/camera/subscribe.js';
 import type { Display } from '../src/display/display.js';
 import { encodeJpeg } from '../src/encode/jpeg.js';
-import { packPixels } from '../src/encode/pixels.js';
+import { framePixels } from '../src/encode/pixels.js';
 import { Figures } from '../src/figures.js';
 import { encodeFrame, runLoop } from '../src/loop.js';
 import { LatestSlot } from '../src/slot/latest-slot.js';
@@ -143,8 +143,8 @@ const frame = await cameraFrame();
 const jpeg = await encodeFrame(frame, 80);
 const receive = await rosReceive();
 const decode = await decodeMs(frame);
-const pack = await timeEach(FRAMES, async () => packPixels(frame));
-const pixels = packPixels(frame);
+const pack = await timeEach(FRAMES, async () => framePixels(frame));
+const pixels = framePixels(frame);
 const encode = await timeEach(FRAMES, () => encodeJpeg(pixels, 80));
 
 // The composite is about three times the request (masks and captions drawn, quality 85).

@@ -21,9 +21,9 @@ export {
 } from './encode/jpeg.js';
 export {
   type FramePixels,
+  framePixels,
   MalformedFrameError,
   type PixelOrder,
-  packPixels,
   SUPPORTED_ENCODINGS,
   UnsupportedEncodingError,
 } from './encode/pixels.js';

@@ -6,7 +6,7 @@ import type { RawFrame } from './camera/subscribe.js';
 import type { Display } from './display/display.js';
 import { GuardedDisplays, noDisplayLeft } from './display/guard.js';
 import { encodeJpeg } from './encode/jpeg.js';
-import { MalformedFrameError, packPixels, UnsupportedEncodingError } from './encode/pixels.js';
+import { framePixels, MalformedFrameError, UnsupportedEncodingError } from './encode/pixels.js';
 import type { Figures } from './figures.js';
 import type { LatestSlot } from './slot/latest-slot.js';
 
@@ -39,7 +39,7 @@ export interface LoopOptions {
 
 /** JPEG bytes of one camera frame, ready to send. */
 export async function encodeFrame(frame: RawFrame, quality: number): Promise<Buffer> {
-  return encodeJpeg(packPixels(frame), quality);
+  return encodeJpeg(framePixels(frame), quality);
 }
 
 /** Server replies that mean the node's requests are wrong: retrying cannot help. */

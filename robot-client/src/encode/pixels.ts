@@ -44,7 +44,7 @@ const LAYOUTS: Record<string, Layout> = {
   '8UC4': { channels: 4, red: 2, bytesPerSample: 1 },
 };
 
-/** The encodings {@link packPixels} accepts. */
+/** The encodings {@link framePixels} accepts. */
 export const SUPPORTED_ENCODINGS: readonly string[] = Object.keys(LAYOUTS);
 
 /** The frame's encoding is not one the client reads; the message lists those it does. */
@@ -68,7 +68,7 @@ export class MalformedFrameError extends Error {
  * @throws {UnsupportedEncodingError} for an encoding not in {@link SUPPORTED_ENCODINGS}.
  * @throws {MalformedFrameError} when width, height, step and data length disagree.
  */
-export function packPixels(frame: RawFrame): FramePixels {
+export function framePixels(frame: RawFrame): FramePixels {
   const layout = LAYOUTS[frame.encoding];
   if (!layout) throw new UnsupportedEncodingError(frame.encoding);
   const { width, height, step, data } = frame;

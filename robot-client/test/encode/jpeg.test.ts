@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeJpeg, encodeJpeg } from '../../src/encode/jpeg.js';
-import { packPixels } from '../../src/encode/pixels.js';
+import { framePixels } from '../../src/encode/pixels.js';
 import { encodeFrame } from '../../src/loop.js';
 import { makeFrame, quadrants, solidFrame } from '../helpers/frames.js';
 import { assertColour, meanColour } from '../helpers/images.js';
@@ -18,7 +18,7 @@ for (const encoding of ['rgb8', 'bgr8', 'rgba8', 'bgra8', 'bgr16'])
   for (const padding of [0, 5, 8])
     test(`jpeg: ${encoding} quadrants with ${padding} bytes of padding keep their colours and places`, async () => {
       const frame = makeFrame(encoding, 64, 48, quadrants(64, 48), { padding });
-      const jpeg = await encodeJpeg(packPixels(frame), 90);
+      const jpeg = await encodeJpeg(framePixels(frame), 90);
       const corner = (left: number, top: number) =>
         meanColour(jpeg, { left: left + 8, top: top + 6, width: 16, height: 12 });
       assertColour(await corner(0, 0), [255, 0, 0]);
@@ -29,7 +29,7 @@ for (const encoding of ['rgb8', 'bgr8', 'rgba8', 'bgra8', 'bgr16'])
 
 test('jpeg: a mono8 frame becomes a grey JPEG with its levels', async () => {
   const frame = makeFrame('mono8', 32, 16, (x) => [x < 16 ? 30 : 220, 0, 0], { padding: 3 });
-  const jpeg = await encodeJpeg(packPixels(frame), 95);
+  const jpeg = await encodeJpeg(framePixels(frame), 95);
   assert.equal((await sharp(jpeg).metadata()).channels, 1);
   const { data } = await sharp(jpeg).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   assert.ok(Math.abs(data[8 * 32 + 4] - 30) <= 3 && Math.abs(data[8 * 32 + 28] - 220) <= 3);
