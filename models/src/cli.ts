@@ -22,8 +22,9 @@ options:
                     else the pinned upstream URLs)
   --seed-from DIR   copy files from DIR before downloading (verified like downloads)
   --offline         never download; list what is missing and where it goes
-  --precision P     float (default) or int8: QDQ graphs from the Caffe2 int8 scales, in
-                    their own folder (onnx-int8/)
+  --precision P     float (default), int8 (QDQ graphs from the Caffe2 int8 scales) or
+                    int8-heads (QDQ heads on a float backbone), each in its own folder
+                    (onnx-int8/, onnx-int8-heads/)
   --list            list the known models
   -h, --help        show this text`;
 
@@ -63,7 +64,7 @@ export async function fetchModelCli(argv: string[], io: CliIo = process): Promis
   const precision = values.precision ?? 'float';
   if (!(PRECISIONS as readonly string[]).includes(precision)) {
     io.stderr.write(
-      `fetch-model: --precision must be ${PRECISIONS.join(' or ')}, got ${precision}\n`,
+      `fetch-model: --precision must be ${PRECISIONS.join(', ')}, got ${precision}\n`,
     );
     return 2;
   }

@@ -11,9 +11,10 @@
  * When a file may not be downloaded, or the host cannot be reached, it throws a
  * ModelMissingError that lists every missing file, where it comes from and where to put it.
  *
- * A converted model comes in two precisions, each in its own folder with its own stamp:
- * float in `onnx/` (the reference conversion, which a seed may hold) and int8 in `onnx-int8/`
- * (made here from the Caffe2 files, trusted only by its stamp).
+ * A converted model comes in three precisions (precision.ts), each in its own folder with its own
+ * stamp: float in `onnx/` (the reference conversion, which a seed may hold), int8 in
+ * `onnx-int8/` and int8-heads in `onnx-int8-heads/` (made here from the Caffe2 files, trusted only
+ * by their stamps).
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -47,7 +48,7 @@ export interface EnsureModelOptions {
   baseUrl?: string;
   /** Progress; defaults to a bar or plain lines on stderr. */
   onProgress?: ProgressListener;
-  /** Which graphs to make ready (default 'float'); 'int8' only for a converted model. */
+  /** Which graphs to make ready (default 'float'); the int8 forms only for a converted model. */
   precision?: Precision;
 }
 
@@ -97,7 +98,7 @@ function missingError(
   return new ModelMissingError(spec.name, sources, lines.join('\n'), cause ? { cause } : undefined);
 }
 
-/** The folder of the ready files at `precision`: the manifest's, or its `-int8` sibling. */
+/** The folder of the ready files at `precision`: the manifest's, or its `-int8…` sibling. */
 function readyFolder(spec: ModelSpec, dir: string, precision: Precision): string {
   const folder = join(dir, dirname(spec.ready[0].path));
   return precision === 'float' ? folder : `${folder}-${precision}`;

@@ -1,15 +1,16 @@
 /**
- * `npm run bench:int8`: MaskRCNN2GO's int8 graphs (QDQ, the Caffe2 net's own scales) against
- * its float graphs, side by side in one run on this machine:
+ * `npm run bench:int8`: MaskRCNN2GO's int8 forms (QDQ graphs, the Caffe2 net's own scales: all
+ * three graphs, or the two heads on a float backbone) against its float graphs, side by side in
+ * one run on this machine:
  *
- * 1. Time per 640×480 frame, on every coco128 photo of that size, the two pipelines in turn
- *    (which goes first alternates): `model` is every graph (backbone + RPN, box head, mask
- *    head), `masks` the pasting of the masks a getMask call keeps (score ≥ 0.5). Medians.
+ * 1. Time per 640×480 frame, on every coco128 photo of that size, the pipelines in turn (which
+ *    goes first rotates): `model` is every graph (backbone + RPN, box head, mask head), `masks`
+ *    the pasting of the masks a getMask call keeps (score ≥ 0.5). Medians.
  * 2. Mask and box AP on every coco128 photo, each pipeline doing what `eval` does (all
  *    detections, at most 100, with masks), scored with the same COCO evaluator.
  *
- * int8 may become the default only if its mask AP is within 0.5 of float's and it is faster
- * (issue 11); the last line says whether both hold here.
+ * An int8 form may become the default only if its mask AP is within 0.5 of float's and it is
+ * faster (issue 11); the last lines say whether both hold here.
  *
  * Flags: --threads N (onnxruntime threads, default the core count), --images N (coco128
  * photos for step 2, default all).
@@ -17,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ensureModel, type Precision, silentProgress } from '@maskrcnn-zmq/models';
+import { ensureModel, PRECISIONS, type Precision, silentProgress } from '@maskrcnn-zmq/models';
 import type { DetectResult } from '@maskrcnn-zmq/shared';
 import cliProgress from 'cli-progress';
 import { type CocoDetection, loadCocoDataset } from '../src/coco/coco-dataset.js';
@@ -39,7 +40,6 @@ const { values } = parseArgs({
 });
 const threads = Number(values.threads);
 const MAX_PIXELS = 50_000_000;
-const PRECISIONS: readonly Precision[] = ['float', 'int8'];
 
 const progressBar = (label: string) =>
   new cliProgress.SingleBar(
@@ -73,7 +73,7 @@ for (const precision of PRECISIONS) {
 const dataset = await loadCocoDataset(`${COCO_DIR}/instances.json`);
 const images = [...dataset.images].sort((a, b) => a.id - b.id);
 const read = (file: string) => readFileSync(`${COCO_DIR}/images/${file}`);
-/** `detect` on one photo by both pipelines, in the order given. */
+/** `detect` on one photo by every pipeline, in the order given. */
 async function both(
   bytes: Uint8Array,
   inference: InferenceOptions,
@@ -92,12 +92,15 @@ async function both(
 
 // 1. Time per 640×480 frame.
 const vga = images.filter((i) => i.width === 640 && i.height === 480);
-const stats: Record<Precision, Stats> = { float: new Stats(), int8: new Stats() };
+const stats = Object.fromEntries(PRECISIONS.map((p) => [p, new Stats()])) as Record<
+  Precision,
+  Stats
+>;
 const frameOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
 let bar = progressBar('timing');
 bar.start(vga.length, 0);
 for (const [index, image] of vga.entries()) {
-  const order = index % 2 === 0 ? PRECISIONS : [...PRECISIONS].reverse();
+  const order = PRECISIONS.map((_, i) => PRECISIONS[(index + i) % PRECISIONS.length]);
   await both(read(image.file_name), frameOptions, order, (precision, { timingsMs }) => {
     stats[precision].add({
       model: timingsMs.model,
@@ -111,7 +114,10 @@ bar.stop();
 
 // 2. AP on coco128.
 const scored = images.slice(0, Number(values.images ?? Infinity));
-const detections: Record<Precision, CocoDetection[]> = { float: [], int8: [] };
+const detections = Object.fromEntries(PRECISIONS.map((p) => [p, []])) as unknown as Record<
+  Precision,
+  CocoDetection[]
+>;
 const evalOptions: InferenceOptions = { scoreThreshold: 0, maxDetections: 100, masks: true };
 bar = progressBar('AP');
 bar.start(scored.length, 0);
@@ -137,21 +143,27 @@ const rows = PRECISIONS.map((precision) => {
     ap('bbox'),
   ];
 }) as [Precision, number, number, number, number, number][];
-const [f, q] = rows;
+const [f, ...quantized] = rows;
 console.log(
   `\n${vga.length} photos of 640×480 timed (medians, ms); AP on ${scored.length} coco128 photos\n`,
 );
+const againstFloat = ([name, ...figures]: (typeof rows)[number]) => [
+  `${name} − float`,
+  ...figures.map((value, i) => value - (f[i + 1] as number)),
+];
 console.log(
   table(
     ['precision', 'model ms', 'masks ms', 'model+masks ms', 'mask AP', 'box AP'],
-    [...rows, ['int8 − float', q[1] - f[1], q[2] - f[2], q[3] - f[3], q[4] - f[4], q[5] - f[5]]],
+    [...rows, ...quantized.map(againstFloat)],
   ),
 );
-const closeEnough = f[4] - q[4] <= 0.5;
-const faster = q[1] < f[1];
-console.log(
-  `\nint8 mask AP within 0.5 of float: ${closeEnough ? 'yes' : 'no'}; int8 model faster: ` +
-    `${faster ? 'yes' : 'no'} (${(f[1] / q[1]).toFixed(2)}× as fast) → ` +
-    `${closeEnough && faster ? 'int8 may be the default' : 'float stays the default'}`,
-);
+for (const q of quantized) {
+  const closeEnough = f[4] - q[4] <= 0.5;
+  const faster = q[1] < f[1];
+  console.log(
+    `${q[0]}: mask AP within 0.5 of float: ${closeEnough ? 'yes' : 'no'}; model faster: ` +
+      `${faster ? 'yes' : 'no'} (${(f[1] / q[1]).toFixed(2)}× as fast) → ` +
+      `${closeEnough && faster ? 'may be the default' : 'float stays the default'}`,
+  );
+}
 for (const pipeline of Object.values(pipelines)) await pipeline.close();

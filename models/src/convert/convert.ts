@@ -4,7 +4,7 @@
  * output bytes change: caches stamped with an older version are converted again.
  */
 import { ConversionError } from '../errors.js';
-import type { Precision } from '../precision.js';
+import { graphPrecision, type Precision } from '../precision.js';
 import { decodeNetDef } from './caffe2-net.js';
 import { buildGraph } from './graph.js';
 import { encodeModel } from './onnx-writer.js';
@@ -45,7 +45,8 @@ function anchorsJson(data: Float32Array): string {
  * Converts the pair, yielding one file at a time (so a caller can write and report each).
  * @param predictNet the bytes of model.pb
  * @param initNet the bytes of model_init.pb
- * @param precision 'float' (the reference conversion) or 'int8' (QDQ graphs, see qdq.ts)
+ * @param precision 'float' (the reference conversion), 'int8' (QDQ graphs, see qdq.ts) or
+ *   'int8-heads' (QDQ heads on a float backbone)
  * @throws {ConversionError} when the nets are not the MaskRCNN2GO the plan describes.
  */
 export function* convertMaskRcnn2go(
@@ -61,8 +62,9 @@ export function* convertMaskRcnn2go(
     producerVersion: precision === 'float' ? version : `${version} ${precision}`,
     opsetVersion: OPSET,
   };
-  for (const { file, cut } of MASKRCNN2GO_GRAPHS) {
-    yield { name: file, bytes: encodeModel(buildGraph(net, weights, cut, precision), origin) };
+  for (const { file, part, cut } of MASKRCNN2GO_GRAPHS) {
+    const graph = buildGraph(net, weights, cut, graphPrecision(precision, part));
+    yield { name: file, bytes: encodeModel(graph, origin) };
   }
   const anchors = weights.get(MASKRCNN2GO_ANCHORS.blob);
   if (anchors?.dims.length !== 2 || anchors.dims[1] !== 4) {

@@ -7,7 +7,7 @@
  */
 import type onnxProto from 'onnx-proto';
 import { ConversionError } from '../errors.js';
-import type { Precision } from '../precision.js';
+import type { GraphPrecision } from '../precision.js';
 import { Args, type NetDef, type OperatorDef } from './caffe2-net.js';
 import {
   type NodeSpec,
@@ -73,7 +73,7 @@ export function buildGraph(
   net: NetDef,
   weights: ReadonlyMap<string, Weight>,
   cut: GraphCut,
-  precision: Precision,
+  precision: GraphPrecision,
 ): onnxProto.onnx.IGraphProto {
   const renamed = new Map(cut.inputs.flatMap((i) => (i.blob ? [[i.blob, i.name] as const] : [])));
   const batchIndex = cut.inputs.find((i) => i.blob === null && i.elemType === 'int64');

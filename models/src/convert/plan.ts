@@ -28,6 +28,8 @@ const roiInputs = (blob: string): BoundaryTensor[] => [
 /** One output file of the conversion. */
 export interface PlannedGraph {
   file: string;
+  /** The backbone, or one of the heads that run on its features (see precision.ts). */
+  part: 'backbone' | 'head';
   cut: GraphCut;
 }
 
@@ -35,6 +37,7 @@ export interface PlannedGraph {
 export const MASKRCNN2GO_GRAPHS: readonly PlannedGraph[] = [
   {
     file: 'backbone_rpn.onnx',
+    part: 'backbone',
     cut: {
       name: 'maskrcnn2go_backbone_rpn',
       inputs: [f32('data', 'data', [1, 3, 'H', 'W'])],
@@ -48,6 +51,7 @@ export const MASKRCNN2GO_GRAPHS: readonly PlannedGraph[] = [
   },
   {
     file: 'box_head.onnx',
+    part: 'head',
     cut: {
       name: 'maskrcnn2go_box_head',
       inputs: roiInputs('rois'),
@@ -56,6 +60,7 @@ export const MASKRCNN2GO_GRAPHS: readonly PlannedGraph[] = [
   },
   {
     file: 'mask_head.onnx',
+    part: 'head',
     cut: {
       name: 'maskrcnn2go_mask_head',
       inputs: roiInputs('bbox_nms'),

@@ -1,7 +1,8 @@
 /**
- * The int8 conversion of MaskRCNN2GO: QDQ graphs that carry the Caffe2 net's own scales and
+ * The int8 conversions of MaskRCNN2GO: QDQ graphs that carry the Caffe2 net's own scales and
  * zero points, whose int8 weights stand for exactly the float conversion's values, and which
- * onnxruntime loads and fuses into integer kernels.
+ * onnxruntime loads and fuses into integer kernels; int8-heads is the float backbone with the
+ * int8 heads.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { convertMaskRcnn2go } from '../../src/convert/convert.js';
+import type { Precision } from '../../src/precision.js';
 import { CAFFE2_DIR } from '../helpers/shared-data.js';
 
 const { onnx } = onnxProto;
@@ -44,6 +46,7 @@ const node = (graph: Graph, opType: string, input: string) =>
 describe('convertMaskRcnn2go at int8', () => {
   let int8: Map<string, Graph>;
   let float: Map<string, Graph>;
+  let int8Heads: Map<string, Graph>;
   let scratch: string;
 
   before(async () => {
@@ -51,7 +54,7 @@ describe('convertMaskRcnn2go at int8', () => {
       readFile(`${CAFFE2_DIR}/model.pb`),
       readFile(`${CAFFE2_DIR}/model_init.pb`),
     ]);
-    const graphs = (precision: 'float' | 'int8') =>
+    const graphs = (precision: Precision) =>
       new Map(
         [...convertMaskRcnn2go(net, init, precision)]
           .filter((f) => f.name.endsWith('.onnx'))
@@ -59,6 +62,7 @@ describe('convertMaskRcnn2go at int8', () => {
       );
     int8 = graphs('int8');
     float = graphs('float');
+    int8Heads = graphs('int8-heads');
     scratch = await mkdtemp(join(tmpdir(), 'models-int8-'));
   });
 
@@ -134,5 +138,15 @@ describe('convertMaskRcnn2go at int8', () => {
     const mask = counts['mask_head.onnx'];
     assert.ok(mask.QLinearConv >= 12, JSON.stringify(mask));
     assert.equal(mask.ConvTranspose, 2, 'no int8 ConvTranspose kernel on CPU: float');
+  });
+
+  test('int8-heads: the float backbone, the int8 heads, graph for graph', () => {
+    const encoded = (graph: Graph) => onnx.GraphProto.encode(graph).finish();
+    assert.deepEqual(
+      encoded(int8Heads.get('backbone_rpn.onnx')!),
+      encoded(float.get('backbone_rpn.onnx')!),
+    );
+    for (const head of ['box_head.onnx', 'mask_head.onnx'])
+      assert.deepEqual(encoded(int8Heads.get(head)!), encoded(int8.get(head)!), head);
   });
 });

@@ -43,7 +43,8 @@ export function modelOptions(command: Command): Command {
     .addOption(
       new Option(
         '--precision <p>',
-        'float graphs, or int8: QDQ graphs from the Caffe2 int8 scales (maskrcnn2go only)',
+        'float graphs; int8: QDQ graphs from the Caffe2 int8 scales; int8-heads: QDQ heads on a ' +
+          "float backbone, float's accuracy (maskrcnn2go only)",
       )
         .choices(PRECISIONS)
         .default('float'),

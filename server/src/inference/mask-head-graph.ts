@@ -95,8 +95,13 @@ export function detachMaskUpsample(model: Uint8Array, source: string): DetachedM
       kernels,
       bias,
     },
-    quantized: graph.node.some((n) => n.opType === 'QuantizeLinear'),
+    quantized: quantizes(graph),
   };
+}
+
+/** Whether a graph quantizes between layers (QDQ, an int8 conversion) rather than running float. */
+export function quantizes(graph: onnxProto.onnx.IGraphProto): boolean {
+  return graph.node?.some((n) => n.opType === 'QuantizeLinear') ?? false;
 }
 
 function floatInitializer(

@@ -37,6 +37,13 @@ const DETECTIONS: DetectionSettings = {
 };
 const MASK_THRESHOLD = 0.5;
 
+/** How the graphs were made from the Caffe2 int8 net, for `info()`. */
+const SOURCE_FORM: Record<Precision, string> = {
+  float: 'dequantized to float32 ONNX',
+  int8: 'int8 QDQ ONNX with its own scales',
+  'int8-heads': 'int8 QDQ heads with its own scales on a float32 backbone',
+};
+
 /** MaskRCNN2GO (MODEL.md): backbone + RPN graph, proposals in JS, box head, mask head. */
 export class MaskRcnn2GoDetector implements Detector {
   private constructor(
@@ -67,9 +74,7 @@ export class MaskRcnn2GoDetector implements Detector {
       name: 'maskrcnn2go',
       source:
         'Caffe2 model zoo facebookarchive/models@7e196dd mask_rcnn_2go/model/int8, ' +
-        (precision === 'int8'
-          ? 'int8 QDQ ONNX with its own scales'
-          : 'dequantized to float32 ONNX'),
+        SOURCE_FORM[precision],
       classes: [...COCO_CLASS_NAMES],
       inputSize: describeInputSize(INPUT_SIZE),
       executionProvider: opts.executionProvider,

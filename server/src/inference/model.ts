@@ -6,9 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Precision } from '@maskrcnn-zmq/models';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { ExecutionProviderUnavailableError, ModelLoadError, ModelRunError } from './errors.js';
-import { type ClassUpsample, detachMaskUpsample } from './mask-head-graph.js';
+import { type ClassUpsample, detachMaskUpsample, quantizes } from './mask-head-graph.js';
+
+const { onnx } = onnxProto;
 
 export type ExecutionProvider = 'cpu' | 'cuda';
 
@@ -153,7 +156,7 @@ export class MaskRcnn2GoGraphs {
     readonly anchors: Float32Array,
     /** The mask head's detached last layer: logits → per-class probabilities. */
     readonly maskUpsample: ClassUpsample,
-    /** 'int8' for QDQ graphs (they quantize between layers), else 'float'. */
+    /** Which graphs quantize between layers (QDQ): all ('int8'), the heads, or none. */
     readonly precision: Precision,
   ) {}
 
@@ -164,12 +167,18 @@ export class MaskRcnn2GoGraphs {
    */
   static async load(dir: string, opts: GraphOptions): Promise<MaskRcnn2GoGraphs> {
     const anchors = await loadAnchors(join(dir, 'anchors.json'));
-    const backbone = await OnnxGraph.open(join(dir, 'backbone_rpn.onnx'), opts);
+    const backbonePath = join(dir, 'backbone_rpn.onnx');
+    const backboneModel = await readModel(backbonePath);
+    const backbone = await OnnxGraph.open(backbonePath, opts, backboneModel);
     const box = await OnnxGraph.open(join(dir, 'box_head.onnx'), opts);
     const maskPath = join(dir, 'mask_head.onnx');
     const detached = detachMaskUpsample(await readModel(maskPath), maskPath);
     const mask = await OnnxGraph.open(maskPath, opts, detached.graph);
-    const precision = detached.quantized ? 'int8' : 'float';
+    const precision: Precision = !detached.quantized
+      ? 'float'
+      : quantizes(onnx.ModelProto.decode(backboneModel).graph ?? {})
+        ? 'int8'
+        : 'int8-heads';
     return new MaskRcnn2GoGraphs(
       backbone,
       box,

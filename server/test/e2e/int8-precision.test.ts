@@ -1,7 +1,7 @@
 /**
- * `serve --precision int8`: the int8 (QDQ) graphs through the real server find what the float
- * graphs find on coco128 photos, and a folder of the other precision, or a model with no int8
- * form, is refused at load.
+ * `serve --precision int8` and `int8-heads`: the int8 (QDQ) graphs through the real server find
+ * what the float graphs find on coco128 photos, and a folder of another precision, or a model
+ * with no int8 form, is refused at load.
  *
  * How close is close: on all of coco128, the confident detections (score ≥ 0.7) of either
  * precision have one of the same class in the other with a median IoU of 0.96; 92 % overlap
@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { PRECISIONS, type Precision } from '@maskrcnn-zmq/models';
 import { type DetectedInstance, VisionClient } from '@maskrcnn-zmq/shared';
 import { Command } from 'commander';
 import { pino } from 'pino';
@@ -53,83 +54,96 @@ function overlaps(from: DetectedInstance[], to: DetectedInstance[]) {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
-describe('serve --precision int8', () => {
+/** The CLI's own path: flags → ensureModel converts the Caffe2 files into the precision's folder. */
+async function convertedModelDir(precision: Precision, cacheDir: string): Promise<string> {
+  const flags = modelOptions(new Command())
+    .parse(
+      [
+        '--precision',
+        precision,
+        '--cache-dir',
+        cacheDir,
+        '--seed-from',
+        `${SHARED}models/maskrcnn2go`,
+        '--offline',
+      ],
+      { from: 'user' },
+    )
+    .opts<ModelFlags>();
+  const options = await serverOptions(flags, pino({ level: 'silent' }));
+  assert.equal(options.precision, precision);
+  return options.modelDir;
+}
+
+describe('serve --precision int8 and int8-heads', () => {
   let cacheDir: string;
-  let int8: VisionServer;
-  let float: VisionServer;
-  let int8Client: VisionClient;
-  let floatClient: VisionClient;
+  let servers: VisionServer[];
+  const clients = {} as Record<Precision, VisionClient>;
 
   before(async () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'int8-cache-'));
-    // The CLI's own path: flags → ensureModel converts the Caffe2 files into onnx-int8/.
-    const flags = modelOptions(new Command())
-      .parse(
-        [
-          '--precision',
-          'int8',
-          '--cache-dir',
-          cacheDir,
-          '--seed-from',
-          `${SHARED}models/maskrcnn2go`,
-          '--offline',
-        ],
-        { from: 'user' },
-      )
-      .opts<ModelFlags>();
-    const options = await serverOptions(flags, pino({ level: 'silent' }));
-    assert.equal(options.modelDir, join(cacheDir, 'maskrcnn2go', 'onnx-int8'));
-    assert.equal(options.precision, 'int8');
-    [int8, float] = await Promise.all([
-      startServer({ modelDir: options.modelDir, precision: 'int8' }),
-      startServer(),
-    ]);
-    int8Client = new VisionClient({ endpoint: int8.endpoint, timeoutMs: 30_000 });
-    floatClient = new VisionClient({ endpoint: float.endpoint, timeoutMs: 30_000 });
+    const dirs = {
+      int8: await convertedModelDir('int8', cacheDir),
+      'int8-heads': await convertedModelDir('int8-heads', cacheDir),
+      float: MODEL_DIR,
+    };
+    assert.equal(dirs.int8, join(cacheDir, 'maskrcnn2go', 'onnx-int8'));
+    assert.equal(dirs['int8-heads'], join(cacheDir, 'maskrcnn2go', 'onnx-int8-heads'));
+    servers = await Promise.all(
+      PRECISIONS.map(async (precision) => {
+        const server = await startServer({ modelDir: dirs[precision], precision });
+        clients[precision] = new VisionClient({ endpoint: server.endpoint, timeoutMs: 30_000 });
+        return server;
+      }),
+    );
   });
 
   after(async () => {
-    int8Client?.close();
-    floatClient?.close();
-    await Promise.all([int8?.close(), float?.close()]);
+    for (const client of Object.values(clients)) client.close();
+    await Promise.all(servers?.map((server) => server.close()) ?? []);
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  test('info() says the graphs are int8', async () => {
-    const { model } = await int8Client.info();
-    assert.equal(model.name, 'maskrcnn2go');
-    assert.match(model.source, /int8 QDQ ONNX/);
-    assert.match((await floatClient.info()).model.source, /dequantized to float32/);
+  test('info() says what the graphs are', async () => {
+    const source = async (precision: Precision) => (await clients[precision].info()).model.source;
+    assert.equal((await clients.int8.info()).model.name, 'maskrcnn2go');
+    assert.match(await source('int8'), /int8 QDQ ONNX/);
+    assert.match(await source('int8-heads'), /int8 QDQ heads .* on a float32 backbone/);
+    assert.match(await source('float'), /dequantized to float32/);
   });
 
-  for (const [file, label] of Object.entries(SMOKE_IMAGES)) {
-    test(`${file}: the ${label} and every confident detection of either precision are in both`, async () => {
-      const bytes = await readFile(photo(file));
-      const options = { scoreThreshold: PRESENT, masks: false };
-      const [q, f] = await Promise.all([
-        int8Client.detect(bytes, options),
-        floatClient.detect(bytes, options),
-      ]);
-      assert.ok(
-        q.instances.some((d) => d.label === label && d.score >= CONFIDENT),
-        `int8 found ${q.instances.map((d) => `${d.label} ${d.score.toFixed(2)}`).join(', ')}`,
-      );
-      const pairs = [...overlaps(f.instances, q.instances), ...overlaps(q.instances, f.instances)];
-      const report = pairs.map((p) => `${p.what} IoU ${p.iou.toFixed(2)}`).join(', ');
-      assert.ok(
-        pairs.filter((p) => p.label === label).every((p) => p.iou > 0.8),
-        `the ${label}: ${report}`,
-      );
-      assert.ok(
-        pairs.every((p) => p.iou > 0.5),
-        `a confident detection missing from the other: ${report}`,
-      );
-      assert.ok(median(pairs.map((p) => p.iou)) > 0.8, `median IoU: ${report}`);
-    });
-  }
+  for (const precision of ['int8', 'int8-heads'] as const)
+    for (const [file, label] of Object.entries(SMOKE_IMAGES)) {
+      test(`${precision}, ${file}: the ${label} and every confident detection of it or float are in both`, async () => {
+        const bytes = await readFile(photo(file));
+        const options = { scoreThreshold: PRESENT, masks: false };
+        const [q, f] = await Promise.all([
+          clients[precision].detect(bytes, options),
+          clients.float.detect(bytes, options),
+        ]);
+        assert.ok(
+          q.instances.some((d) => d.label === label && d.score >= CONFIDENT),
+          `${precision} found ${q.instances.map((d) => `${d.label} ${d.score.toFixed(2)}`).join(', ')}`,
+        );
+        const pairs = [
+          ...overlaps(f.instances, q.instances),
+          ...overlaps(q.instances, f.instances),
+        ];
+        const report = pairs.map((p) => `${p.what} IoU ${p.iou.toFixed(2)}`).join(', ');
+        assert.ok(
+          pairs.filter((p) => p.label === label).every((p) => p.iou > 0.8),
+          `the ${label}: ${report}`,
+        );
+        assert.ok(
+          pairs.every((p) => p.iou > 0.5),
+          `a confident detection missing from the other: ${report}`,
+        );
+        assert.ok(median(pairs.map((p) => p.iou)) > 0.8, `median IoU: ${report}`);
+      });
+    }
 
-  test('float graphs loaded as int8 (or the other way) are refused, naming the folder', async () => {
-    const wrong = (dir: string, precision: 'float' | 'int8', holds: string) =>
+  test('graphs loaded as another precision are refused, naming the folder', async () => {
+    const wrong = (dir: string, precision: Precision, holds: Precision) =>
       assert.rejects(MaskRcnnPipeline.load(dir, { threads: 1, precision }), (e: Error) => {
         assert.equal(e.name, 'ModelLoad');
         assert.equal(
@@ -140,6 +154,8 @@ describe('serve --precision int8', () => {
       });
     await wrong(MODEL_DIR, 'int8', 'float');
     await wrong(join(cacheDir, 'maskrcnn2go', 'onnx-int8'), 'float', 'int8');
+    await wrong(join(cacheDir, 'maskrcnn2go', 'onnx-int8'), 'int8-heads', 'int8');
+    await wrong(join(cacheDir, 'maskrcnn2go', 'onnx-int8-heads'), 'int8', 'int8-heads');
   });
 
   test('a model with no int8 form is refused, from a folder or from the cache', async () => {
