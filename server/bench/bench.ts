@@ -12,19 +12,22 @@
  *
  * Flags: --images N (coco128 photos for step 1, default all), --seconds S (per fps run, default
  * 10), --threads N (onnxruntime threads, default the core count), --execution-provider cpu|cuda,
- * --json FILE (the figures and the machine, for BENCHMARKS.md and later comparison).
+ * --precision float|int8|int8-heads (default float), --json FILE (the figures and the machine,
+ * for BENCHMARKS.md and later comparison).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { PRECISIONS, type Precision } from '@maskrcnn-zmq/models';
 import { pino } from 'pino';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
 import { type Job, timingsOf } from '../src/jobs/job.js';
 import { runJob } from '../src/jobs/run-job.js';
-import { COCO_DIR, MODEL_DIR, startServer } from '../test/helpers.js';
+import { COCO_DIR, startServer } from '../test/helpers.js';
 import { type DoorCaller, grpcCaller, httpCaller, zmqCaller } from './figures/door-callers.js';
 import { describeMachine } from './figures/machine.js';
+import { modelDirOf } from './figures/model-dir.js';
 import { atMost, type Checked, describeCheck } from './figures/targets.js';
 import { Stats } from './stats.js';
 
@@ -34,10 +37,15 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     threads: { type: 'string', default: String(availableParallelism()) },
     'execution-provider': { type: 'string', default: 'cpu' },
+    precision: { type: 'string', default: 'float' },
     json: { type: 'string' },
   },
 });
 const threads = Number(values.threads);
+const precision = values.precision as Precision;
+if (!PRECISIONS.includes(precision))
+  throw new Error(`--precision must be ${PRECISIONS.join(', ')}, got ${values.precision}`);
+const modelDir = await modelDirOf(precision);
 const executionProvider = values['execution-provider'] === 'cuda' ? 'cuda' : 'cpu';
 const seconds = Number(values.seconds);
 const dataset = JSON.parse(readFileSync(`${COCO_DIR}/instances.json`, 'utf8')) as {
@@ -59,9 +67,9 @@ console.log(
   `maskrcnn-zmq bench, ${new Date().toISOString().slice(0, 10)}, commit ${machine.commit}\n` +
     `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}, ` +
     `onnxruntime ${machine.onnxruntime}, sharp ${machine.sharp} (libvips ${machine.libvips}); ` +
-    `${executionProvider}, ${threads} onnxruntime threads`,
+    `${executionProvider}, ${threads} onnxruntime threads, ${precision} graphs`,
 );
-const pipeline = await MaskRcnnPipeline.load(MODEL_DIR, { threads, executionProvider });
+const pipeline = await MaskRcnnPipeline.load(modelDir, { threads, executionProvider, precision });
 await pipeline.warmUp();
 const inProcess = async (job: Job) => timingsOf(await runJob(pipeline, job, MAX_PIXELS));
 
@@ -86,6 +94,8 @@ console.log(
 
 // 2. getMask: in-process by stage, alternating with the same call through each door.
 const server = await startServer({
+  modelDir,
+  precision,
   executionProvider,
   threads,
   workers: 1,
@@ -166,6 +176,8 @@ for (const [workers, workerThreads] of [
   [threads, 1],
 ]) {
   const layout = await startServer({
+    modelDir,
+    precision,
     executionProvider,
     threads: workerThreads,
     workers,
@@ -197,7 +209,14 @@ if (values.json) {
   const figures = {
     date: new Date().toISOString(),
     machine,
-    settings: { executionProvider, threads, seconds, photos: all.length, vgaPhotos: vga.length },
+    settings: {
+      executionProvider,
+      precision,
+      threads,
+      seconds,
+      photos: all.length,
+      vgaPhotos: vga.length,
+    },
     eval: evalFigures,
     getMask: {
       medianMs: stages.medians(),

@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ensureModel, PRECISIONS, type Precision, silentProgress } from '@maskrcnn-zmq/models';
+import { PRECISIONS, type Precision } from '@maskrcnn-zmq/models';
 import type { DetectResult } from '@maskrcnn-zmq/shared';
 import cliProgress from 'cli-progress';
 import { type CocoDetection, loadCocoDataset } from '../src/coco/coco-dataset.js';
@@ -27,8 +27,9 @@ import { toCocoResult } from '../src/coco/results.js';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
 import { runJob } from '../src/jobs/run-job.js';
-import { COCO_DIR, SHARED } from '../test/helpers.js';
+import { COCO_DIR } from '../test/helpers.js';
 import { describeMachine } from './figures/machine.js';
+import { modelDirOf } from './figures/model-dir.js';
 import { Stats } from './stats.js';
 import { table } from './table.js';
 
@@ -53,17 +54,8 @@ console.log(
     `(${machine.dotProduct.join(', ') || 'no VNNI'}), ${machine.cores} cores, ` +
     `onnxruntime ${machine.onnxruntime} with ${threads} threads`,
 );
-// Both from the model cache, made there from the Caffe2 files beside the checkout if missing.
 const dirs = {} as Record<Precision, string>;
-for (const precision of PRECISIONS) {
-  const model = await ensureModel('maskrcnn2go', {
-    seedFrom: `${SHARED}models/maskrcnn2go`,
-    allowDownload: false,
-    onProgress: silentProgress,
-    precision,
-  });
-  dirs[precision] = model.dir;
-}
+for (const precision of PRECISIONS) dirs[precision] = await modelDirOf(precision);
 const pipelines = {} as Record<Precision, MaskRcnnPipeline>;
 for (const precision of PRECISIONS) {
   pipelines[precision] = await MaskRcnnPipeline.load(dirs[precision], { threads, precision });
