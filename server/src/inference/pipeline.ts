@@ -12,8 +12,9 @@ export interface PipelineOptions {
   /** Threads per graph run (default: the machine's available parallelism). */
   threads?: number;
   /**
-   * What the graphs in the model folder compute in (default 'float'): 'int8' expects
-   * MaskRCNN2GO's QDQ graphs (fetch-model --precision int8) and throws ModelLoadError for others.
+   * What the graphs in the model folder compute in (default 'float'): 'int8' and 'int8-heads'
+   * expect MaskRCNN2GO's QDQ graphs of that form (fetch-model --precision …) and throw
+   * ModelLoadError for others.
    */
   precision?: Precision;
 }
