@@ -9,7 +9,6 @@ import { runLoop } from '../src/loop.js';
 import { LatestSlot } from '../src/slot/latest-slot.js';
 import { makeFrame } from './helpers/frames.js';
 import { captureLog } from './helpers/log.js';
-import { startScriptedServer } from './helpers/scripted-server.js';
 import { startStandInServer } from './helpers/stand-in-server.js';
 import { until } from './helpers/wait.js';
 
@@ -257,7 +256,7 @@ test('loop: with no display at all it ends at once', async () => {
 });
 
 test('loop: BadRequest from the server ends the loop with the server message; state misconfigured', async () => {
-  const server = await startScriptedServer(() => ({
+  const server = await startStandInServer(() => ({
     err: ['BadRequest', 'classes: unknown class "zebar"'],
   }));
   const { slot, done, figures } = rig(server);
@@ -274,8 +273,8 @@ test('loop: BadRequest from the server ends the loop with the server message; st
 
 test('loop: Overloaded backs off: calls spaced by the growing wait, then connected again', async () => {
   // Calls 0..3 are refused; call 4 is answered.
-  const server = await startScriptedServer((n, image) =>
-    n < 4 ? { err: ['Overloaded', 'the queue is full'] } : { ok: image },
+  const server = await startStandInServer((image, n) =>
+    n < 4 ? { err: ['Overloaded', 'the queue is full'] } : image,
   );
   const { slot, shown, lines, figures } = rig(server, {
     backoff: { baseMs: 100, capMs: 1000, random: () => 0.999 },
@@ -295,7 +294,7 @@ test('loop: Overloaded backs off: calls spaced by the growing wait, then connect
 });
 
 test('loop: timeouts back off exponentially up to the cap, the web state says so', async () => {
-  const server = await startScriptedServer(() => undefined);
+  const server = await startStandInServer(() => undefined);
   const { slot, figures } = rig(server, {
     timeoutMs: 50,
     backoff: { baseMs: 40, capMs: 160, random: () => 0.999 },

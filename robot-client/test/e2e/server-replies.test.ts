@@ -30,7 +30,7 @@ import {
   startMaster,
   startServer,
 } from '../helpers/ros.js';
-import { startScriptedServer } from '../helpers/scripted-server.js';
+import { startStandInServer } from '../helpers/stand-in-server.js';
 import { sleep, until } from '../helpers/wait.js';
 
 const ZEBRA = photo('000000000034.jpg');
@@ -85,7 +85,7 @@ test(
   'client node: the server answers BadRequest: it logs the message, unregisters, exits 1',
   withRos,
   async () => {
-    const scripted = await startScriptedServer(() => ({
+    const scripted = await startStandInServer(() => ({
       err: ['BadRequest', 'classes: "zebar" is not a COCO class'],
     }));
     closers.push(scripted.close);
@@ -104,8 +104,8 @@ test(
   withRos,
   async () => {
     // Refused 5 times, then answered.
-    const scripted = await startScriptedServer((n, image) =>
-      n < 5 ? { err: ['Overloaded', 'the queue is full'] } : { ok: image },
+    const scripted = await startStandInServer((image, n) =>
+      n < 5 ? { err: ['Overloaded', 'the queue is full'] } : image,
     );
     closers.push(scripted.close);
     const busy = client('overloaded_client', { server: scripted.endpoint, figures_period_s: 0.2 });
@@ -137,7 +137,7 @@ test(
   'client node: no display can start: one clear message, exit 1, no call made',
   withRos,
   async () => {
-    const scripted = await startScriptedServer((_n, image) => ({ ok: image }));
+    const scripted = await startStandInServer((image) => image);
     closers.push(scripted.close);
     const { DISPLAY: _, ...env } = master.env;
     const lonely = client('lonely_client', { server: scripted.endpoint, display: 'window' }, env);
