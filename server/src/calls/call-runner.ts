@@ -73,8 +73,7 @@ export class CallRunner {
     }
     const label = call.label ?? call.method;
     const { door, peer, method, gone } = call;
-    const requestId = call.requestId.slice(0, LOGGED_ID_CHARS);
-    const log = this.log.child({ door, requestId, peer, method });
+    const log = this.log.child({ door, requestId: loggedId(call), peer, method });
     const abort = new AbortController();
     let deadlineAt = Number.POSITIVE_INFINITY;
     let deadline: NodeJS.Timeout | undefined;
@@ -122,7 +121,7 @@ export class CallRunner {
     this.log.debug(
       {
         door: call.door,
-        requestId: call.requestId.slice(0, LOGGED_ID_CHARS),
+        requestId: loggedId(call),
         peer: call.peer,
         outcome: error.name,
         problem: error.message,
@@ -138,6 +137,11 @@ export class CallRunner {
     const level = outcome === 'ok' ? 'info' : 'debug';
     log[level]({ outcome, ms: Math.round(ms) }, 'call finished');
   }
+}
+
+/** The caller's request id as logs keep it. */
+function loggedId(call: Call): string {
+  return call.requestId.slice(0, LOGGED_ID_CHARS);
 }
 
 /** A failure as callers see it: wire errors as they are, anything else `InternalError`. */

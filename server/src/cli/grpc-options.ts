@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { GrpcDoorOptions } from '../doors/grpc/grpc-door.js';
-import { port } from './parse.js';
+import { port, tlsFiles } from './parse.js';
 
 /** The flags of the gRPC door (`--insecure`, shared by the doors, is `serve`'s own). */
 export function grpcOptions(command: Command): Command {
@@ -31,13 +31,8 @@ export interface GrpcFlags {
 /** The gRPC door from its flags; none without `--grpc`. */
 export async function grpcDoorOptions(flags: GrpcFlags): Promise<GrpcDoorOptions | undefined> {
   const { grpc, grpcBind, grpcTlsCert, grpcTlsKey } = flags;
-  if ((grpcTlsCert === undefined) !== (grpcTlsKey === undefined)) {
-    throw new InvalidArgumentError('--grpc-tls-cert and --grpc-tls-key go together');
-  }
+  const files = tlsFiles('--grpc-tls', grpcTlsCert, grpcTlsKey);
   if (grpc === undefined) return undefined;
-  const tls =
-    grpcTlsCert !== undefined && grpcTlsKey !== undefined
-      ? { cert: await readFile(grpcTlsCert), key: await readFile(grpcTlsKey) }
-      : undefined;
+  const tls = files && { cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
   return { host: grpcBind, port: grpc, tls };
 }

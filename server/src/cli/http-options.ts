@@ -1,6 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { HttpDoorOptions } from '../doors/http/http-door.js';
-import { port } from './parse.js';
+import { port, tlsFiles } from './parse.js';
 
 /** The flags of the HTTP door (`--insecure`, shared by the doors, is `serve`'s own). */
 export function httpOptions(command: Command): Command {
@@ -35,17 +35,7 @@ export interface HttpFlags {
 /** The HTTP door from its flags; none without `--http`. */
 export function httpDoorOptions(flags: HttpFlags): HttpDoorOptions | undefined {
   const { http, httpBind, httpTlsCert, httpTlsKey, httpTokens } = flags;
-  if ((httpTlsCert === undefined) !== (httpTlsKey === undefined)) {
-    throw new InvalidArgumentError('--http-tls-cert and --http-tls-key go together');
-  }
+  const tls = tlsFiles('--http-tls', httpTlsCert, httpTlsKey);
   if (http === undefined) return undefined;
-  return {
-    port: http,
-    host: httpBind,
-    tls:
-      httpTlsCert !== undefined && httpTlsKey !== undefined
-        ? { certFile: httpTlsCert, keyFile: httpTlsKey }
-        : undefined,
-    tokensFile: httpTokens,
-  };
+  return { port: http, host: httpBind, tls, tokensFile: httpTokens };
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import type { TlsFiles } from '../doors/exposure.js';
 
 /** A positive integer option value. */
 export function integer(value: string): number {
@@ -25,4 +26,19 @@ export function fraction(value: string): number {
     throw new InvalidArgumentError(`expected a number between 0 and 1, got "${value}"`);
   }
   return number;
+}
+
+/**
+ * A certificate and key given by the flags `<prefix>-cert` and `<prefix>-key`, or neither.
+ * @throws {InvalidArgumentError} for one without the other.
+ */
+export function tlsFiles(
+  prefix: string,
+  certFile: string | undefined,
+  keyFile: string | undefined,
+): TlsFiles | undefined {
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new InvalidArgumentError(`${prefix}-cert and ${prefix}-key go together`);
+  }
+  return certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
 }

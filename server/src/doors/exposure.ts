@@ -1,5 +1,11 @@
 import { BlockList, isIP } from 'node:net';
 
+/** A door's TLS certificate chain and private key, as PEM files. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
 /** Who can reach a door, and how its traffic travels. */
 export type Exposure = 'loopback' | 'tls' | 'insecure';
 

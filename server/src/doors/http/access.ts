@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { TlsFiles } from '../exposure.js';
 
 /** Who may reach the HTTP door and how, as `serve` flags give it. */
 export interface HttpAccess {
   /** Address to listen on; loopback unless other machines are to be served. */
   host: string;
   /** TLS certificate and key (PEM files). */
-  tls?: { certFile: string; keyFile: string };
+  tls?: TlsFiles;
   /** Bearer tokens, one a line; every route but `/v2/health/*` and the page then needs one. */
   tokensFile?: string;
 }
