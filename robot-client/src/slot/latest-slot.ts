@@ -35,12 +35,9 @@ export class LatestSlot<T> {
 
   private handOver(): void {
     this.handing = false;
+    if (!this.filled) return;
     const waiter = this.waiters.shift();
     if (!waiter) return;
-    if (!this.filled) {
-      this.waiters.unshift(waiter);
-      return;
-    }
     const value = this.value as T;
     this.value = undefined;
     this.filled = false;
