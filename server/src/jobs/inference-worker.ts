@@ -19,6 +19,23 @@ export interface WorkerLimits {
   heapMiB: number;
 }
 
+const FIXED_MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold=';
+
+/**
+ * The server's environment, less a fixed malloc mmap threshold. `npm start` fixes it at 128 KiB
+ * so that a dropped hostile message leaves the server's memory (README, "Memory"). A worker
+ * holds admitted jobs only, and with the threshold fixed it would map, fault in and unmap each
+ * frame's megabyte-sized buffers afresh: 800 more page faults and about 1 ms a 640×480 frame,
+ * where malloc's own sliding threshold reuses them.
+ */
+export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { GLIBC_TUNABLES: tunables = '', ...rest } = env;
+  const kept = tunables
+    .split(':')
+    .filter((tunable) => tunable !== '' && !tunable.startsWith(FIXED_MMAP_THRESHOLD));
+  return kept.length > 0 ? { ...rest, GLIBC_TUNABLES: kept.join(':') } : rest;
+}
+
 /**
  * One inference worker process, seen from the pool: it runs one job at a time and tells how it
  * ended. `kill()` is always safe, whatever the worker is doing.
@@ -60,6 +77,7 @@ export class InferenceWorker {
   ): Promise<InferenceWorker> {
     const child = fork(new URL('./worker-main.js', import.meta.url), [JSON.stringify(config)], {
       serialization: 'advanced',
+      env: workerEnv(process.env),
       execArgv: [`--max-old-space-size=${limits.heapMiB}`],
       // A worker writes to stderr only when it fails: that goes straight to the server's.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
