@@ -19,9 +19,9 @@ import type { Logger } from 'pino';
 import type { Call, CallRunner } from '../calls/call-runner.js';
 import type { Counters } from '../ops/counters.js';
 import { RateLimitedLog } from '../ops/rate-limited-log.js';
+import { LARGE_MESSAGE_BYTES, releaseSoon } from '../ops/release-memory.js';
 import type { Dispatcher } from './dispatch.js';
 import { classify, totalBytes } from './inbound.js';
-import { LARGE_MESSAGE_BYTES, releaseSoon } from './release-memory.js';
 
 export interface RouterOptions {
   /** ZeroMQ endpoint to bind, e.g. `tcp://127.0.0.1:38282`. */

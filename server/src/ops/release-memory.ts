@@ -6,7 +6,8 @@ import { runInNewContext } from 'node:vm';
  * ZeroMQ hands large messages to JavaScript without copying, so their memory is held by
  * Buffer objects until V8 collects them; on an idle server that is never, and a few hostile
  * 272 MB messages stay resident for good. A collection returns the memory to the system (with
- * `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072`, as `npm start` runs it).
+ * `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072`, as `npm start` runs it). The inference
+ * workers use {@link releaseSoon} in the same way, after a job that leaves large buffers behind.
  */
 export const LARGE_MESSAGE_BYTES = 16 * 2 ** 20;
 const MIN_INTERVAL_MS = 1000;
