@@ -26,6 +26,8 @@ export interface ServerProcessOptions {
 /** Log lines kept for error messages. */
 const KEPT_LINES = 200;
 const MAIN = `${REPO}server/dist/src/main.js`;
+/** As `npm start` runs it (README, "Memory"). */
+const NODE_FLAG = '--initial-old-space-size=64';
 
 /** Children still running, killed if this process exits first. */
 const running = new Set<ChildProcess>();
@@ -59,14 +61,14 @@ export class ServerProcess {
    */
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
     const endpoint = options.endpoint ?? `tcp://127.0.0.1:${await freePort()}`;
-    const argv = [MAIN, 'serve', '--bind', endpoint, '--model-dir', MODEL_DIR];
+    const argv = [NODE_FLAG, MAIN, 'serve', '--bind', endpoint, '--model-dir', MODEL_DIR];
     // At info whatever the flags say: "ready" is an info line, and it is what start waits for.
     const child = spawn(
       process.execPath,
       [...argv, ...(options.flags ?? []), '--log-level', 'info'],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
-        // As `npm start` runs it: freed large messages go back to the system (README, "Memory").
+        // As `npm start` runs it: freed large messages go back to the system.
         env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' },
       },
     );

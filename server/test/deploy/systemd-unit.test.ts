@@ -70,11 +70,22 @@ describe('deploy/maskrcnn-zmq.service', () => {
   test('runs as its own user, restarted on failure', () => {
     assert.ok(!['', 'root', '0'].includes(only('User')), `User=${only('User')}`);
     assert.equal(only('Restart'), 'on-failure');
-    assert.match(
-      only('ExecStart'),
-      /^\/usr\/bin\/node \/opt\/maskrcnn-zmq\/server\/dist\/src\/main\.js serve /,
-    );
+    assert.match(only('ExecStart'), /\/opt\/maskrcnn-zmq\/server\/dist\/src\/main\.js serve /);
     assert.equal(only('ExecReload'), '/bin/kill -HUP $MAINPID');
+  });
+
+  test('starts the server as `npm start` does: the same malloc tunable and node flags', () => {
+    const start = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')).scripts.start as string;
+    const npmStart = /GLIBC_TUNABLES=(\S+) node (.*)server\/dist\/src\/main\.js serve$/.exec(start);
+    assert.ok(npmStart, `npm start is ${start}`);
+    const [, tunables, flags] = npmStart;
+    assert.equal(only('Environment'), `GLIBC_TUNABLES=${tunables}`);
+    assert.ok(
+      only('ExecStart').startsWith(
+        `${UNIT_NODE} ${flags}/opt/maskrcnn-zmq/server/dist/src/main.js`,
+      ),
+      only('ExecStart'),
+    );
   });
 
   test('waits for a clean shutdown before killing', () => {
