@@ -10,6 +10,9 @@
  *    photo, so the machine's slow drifts cancel.
  * 3. Frames per second through the server with 1 and 4 concurrent clients.
  *
+ * The server of steps 2 and 3 is a process started as `npm start` starts it (its malloc tunable
+ * and V8 flag included), so the figures are those its users get.
+ *
  * Flags: --images N (coco128 photos for step 1, default all), --seconds S (per fps run, default
  * 10), --threads N (onnxruntime threads, default the core count), --execution-provider cpu|cuda,
  * --precision float|int8|int8-heads (default float), --json FILE (the figures and the machine,
@@ -19,16 +22,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PRECISIONS, type Precision } from '@maskrcnn-zmq/models';
-import { pino } from 'pino';
 import { MaskRcnnPipeline } from '../src/inference/pipeline.js';
 import type { InferenceOptions } from '../src/inference/types.js';
 import { type Job, timingsOf } from '../src/jobs/job.js';
 import { runJob } from '../src/jobs/run-job.js';
-import { COCO_DIR, startServer } from '../test/helpers.js';
+import { COCO_DIR } from '../test/helpers.js';
 import { type DoorCaller, grpcCaller, httpCaller, zmqCaller } from './figures/door-callers.js';
 import { describeMachine } from './figures/machine.js';
 import { modelDirOf } from './figures/model-dir.js';
 import { atMost, type Checked, describeCheck } from './figures/targets.js';
+import { freePort, ServerProcess } from './server-process.js';
 import { Stats } from './stats.js';
 
 const { values } = parseArgs({
@@ -70,6 +73,15 @@ console.log(
     `${executionProvider}, ${threads} onnxruntime threads, ${precision} graphs`,
 );
 const pipeline = await MaskRcnnPipeline.load(modelDir, { threads, executionProvider, precision });
+/** The server as its users run it: a process started as `npm start` starts it. */
+const startAsNpmStartDoes = (workers: number, workerThreads: number, more: string[] = []) =>
+  ServerProcess.start({
+    modelDir,
+    flags: [
+      ...['--precision', precision, '--execution-provider', executionProvider, '--queue', '64'],
+      ...['--workers', String(workers), '--threads', String(workerThreads), ...more],
+    ],
+  });
 await pipeline.warmUp();
 const inProcess = async (job: Job) => timingsOf(await runJob(pipeline, job, MAX_PIXELS));
 
@@ -93,21 +105,14 @@ console.log(
 );
 
 // 2. getMask: in-process by stage, alternating with the same call through each door.
-const server = await startServer({
-  modelDir,
-  precision,
-  executionProvider,
-  threads,
-  workers: 1,
-  queueLimit: 64,
-  log: pino({ level: 'warn' }),
-  grpc: { host: '127.0.0.1', port: 0 },
-  http: { host: '127.0.0.1', port: 0 },
-});
+const [httpPort, grpcPort] = [await freePort(), await freePort()];
+const server = await startAsNpmStartDoes(1, threads, [
+  ...['--http', String(httpPort), '--grpc', String(grpcPort)],
+]);
 const doors: DoorCaller[] = [
   zmqCaller(server.endpoint),
-  httpCaller(server.httpUrl ?? ''),
-  grpcCaller(server.grpcPort ?? 0),
+  httpCaller(`http://127.0.0.1:${httpPort}`),
+  grpcCaller(grpcPort),
 ];
 const getMaskOptions: InferenceOptions = { scoreThreshold: 0.5, maxDetections: 100, masks: true };
 const stages = new Stats();
@@ -134,7 +139,7 @@ for (const [i, image] of Array.from({ length: PASSES }, () => vga)
   }
 }
 for (const door of doors) door.close();
-await server.close();
+await server.stop();
 await pipeline.close();
 
 const model = stages.median('model');
@@ -175,15 +180,7 @@ for (const [workers, workerThreads] of [
   [1, threads],
   [threads, 1],
 ]) {
-  const layout = await startServer({
-    modelDir,
-    precision,
-    executionProvider,
-    threads: workerThreads,
-    workers,
-    queueLimit: 64,
-    log: pino({ level: 'warn' }),
-  });
+  const layout = await startAsNpmStartDoes(workers, workerThreads);
   for (const clients of [1, 4]) {
     const callers = Array.from({ length: clients }, () => zmqCaller(layout.endpoint));
     const until = performance.now() + seconds * 1000;
@@ -202,7 +199,7 @@ for (const [workers, workerThreads] of [
     );
     for (const caller of callers) caller.close();
   }
-  await layout.close();
+  await layout.stop();
 }
 
 if (values.json) {

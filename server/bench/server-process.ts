@@ -17,6 +17,8 @@ export interface Exit {
 export interface ServerProcessOptions {
   /** More `serve` flags, e.g. `['--queue', '128']`. */
   flags?: readonly string[];
+  /** The model's folder (default: the float MaskRCNN2GO graphs beside the checkout). */
+  modelDir?: string;
   /** Where to bind (default: a free loopback port), e.g. to restart a server where it was. */
   endpoint?: string;
   /** How long loading and warming the model may take (default 120 s). */
@@ -55,13 +57,14 @@ export class ServerProcess {
   }
 
   /**
-   * Starts `maskrcnn-zmq serve` on a free loopback port with the model beside the checkout and
-   * resolves once it logs "ready" (after loading and warming the model).
+   * Starts `maskrcnn-zmq serve` on a free loopback port, with the model beside the checkout
+   * unless told otherwise, and resolves once it logs "ready" (after loading and warming the model).
    * @throws when it exits or stays silent past the timeout, with its last log lines.
    */
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
     const endpoint = options.endpoint ?? `tcp://127.0.0.1:${await freePort()}`;
-    const argv = [NODE_FLAG, MAIN, 'serve', '--bind', endpoint, '--model-dir', MODEL_DIR];
+    const modelDir = options.modelDir ?? MODEL_DIR;
+    const argv = [NODE_FLAG, MAIN, 'serve', '--bind', endpoint, '--model-dir', modelDir];
     // At info whatever the flags say: "ready" is an info line, and it is what start waits for.
     const child = spawn(
       process.execPath,
