@@ -16,7 +16,7 @@ import { makeFrame, toImageMessage } from '../helpers/frames.js';
 import { namesIn, systemState } from '../helpers/master-state.js';
 import { needsRoslaunch } from '../helpers/needs.js';
 import { LoggedProcess } from '../helpers/processes.js';
-import { CLIENT_MAIN, joinRos, type Master, REPO, startMaster } from '../helpers/ros.js';
+import { joinRos, LAUNCH_NODES, type Master, REPO, startMaster } from '../helpers/ros.js';
 import { type StandInServer, startStandInServer } from '../helpers/stand-in-server.js';
 import { until } from '../helpers/wait.js';
 
@@ -95,9 +95,8 @@ test('client node: a command-line remap moves its camera topic', {
 }, async () => {
   const { master, server, node } = await rig();
   const client = new LoggedProcess(
-    process.execPath,
+    LAUNCH_NODES.client,
     [
-      CLIENT_MAIN,
       '__name:=remapped_client',
       '/cameras/right_hand_camera/image:=/my/camera',
       `_server:=${server.endpoint}`,

@@ -11,8 +11,12 @@ export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const SHARED = fileURLToPath(new URL('../../../../../shared/', import.meta.url));
 export const MODEL_DIR = `${SHARED}models/maskrcnn2go/onnx`;
 export const photo = (file: string) => `${SHARED}testdata/coco128/images/${file}`;
-export const CLIENT_MAIN = join(REPO, 'robot-client/dist/src/main.js');
 export const SERVER_MAIN = join(REPO, 'server/dist/src/main.js');
+/** The ROS package's node scripts, which give each program its node flags (README, "Memory"). */
+export const LAUNCH_NODES = {
+  client: join(REPO, 'launch/nodes/robot_client'),
+  server: join(REPO, 'launch/nodes/vision_server'),
+};
 
 /**
  * The ROS packages the tests use, listed one by one: rosnodejs and roslaunch walk every folder
@@ -110,29 +114,24 @@ export async function joinRos(env: NodeJS.ProcessEnv, name: string) {
   return startRosNode(name, 20_000);
 }
 
-/** The robot client node as launch/nodes/robot_client starts it, with `_name:=value` arguments. */
+/** The robot client node, started by launch/nodes/robot_client, with `_name:=value` arguments. */
 export function startClient(
   env: NodeJS.ProcessEnv,
   name: string,
   params: Record<string, string | number>,
 ) {
   const args = Object.entries(params).map(([key, value]) => `_${key}:=${value}`);
-  return new LoggedProcess(
-    process.execPath,
-    ['--single-threaded-gc', CLIENT_MAIN, `__name:=${name}`, ...args],
-    env,
-    REPO,
-  );
+  return new LoggedProcess(LAUNCH_NODES.client, [`__name:=${name}`, ...args], env, REPO);
 }
 
-/** The real server on the embedded model, started as the README says; resolves once ready. */
+/** The real server on the embedded model, started by launch/nodes/vision_server; resolves once ready. */
 export async function startServer(
   port: number,
   flags: readonly string[] = [],
 ): Promise<LoggedProcess> {
   const server = new LoggedProcess(
-    process.execPath,
-    [SERVER_MAIN, 'serve', '--bind', `tcp://127.0.0.1:${port}`, '--model-dir', MODEL_DIR, ...flags],
+    LAUNCH_NODES.server,
+    ['serve', '--bind', `tcp://127.0.0.1:${port}`, '--model-dir', MODEL_DIR, ...flags],
     { ...process.env, LOG_LEVEL: 'info' },
     REPO,
   );
