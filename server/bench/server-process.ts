@@ -1,5 +1,5 @@
 /**
- * The real server as a child process, started through its CLI as an operator would start it,
+ * The real server as a child process, started through its CLI as `npm start` starts it,
  * so a hostile client can crash, stall or bloat it and be seen doing so: its pid, its resident
  * memory, whether it is alive, how it exited, and its last log lines.
  */
@@ -27,9 +27,8 @@ export interface ServerProcessOptions {
 
 /** Log lines kept for error messages. */
 const KEPT_LINES = 200;
-const MAIN = `${REPO}server/dist/src/main.js`;
-/** As `npm start` runs it (README, "Memory"). */
-const NODE_FLAG = '--initial-old-space-size=64';
+/** The command `npm start` runs, whose first line gives node its flags and malloc its tunable. */
+const BIN = `${REPO}server/bin/maskrcnn-zmq.js`;
 
 /** Children still running, killed if this process exits first. */
 const running = new Set<ChildProcess>();
@@ -64,17 +63,11 @@ export class ServerProcess {
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
     const endpoint = options.endpoint ?? `tcp://127.0.0.1:${await freePort()}`;
     const modelDir = options.modelDir ?? MODEL_DIR;
-    const argv = [NODE_FLAG, MAIN, 'serve', '--bind', endpoint, '--model-dir', modelDir];
+    const argv = ['serve', '--bind', endpoint, '--model-dir', modelDir];
     // At info whatever the flags say: "ready" is an info line, and it is what start waits for.
-    const child = spawn(
-      process.execPath,
-      [...argv, ...(options.flags ?? []), '--log-level', 'info'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        // As `npm start` runs it: freed large messages go back to the system.
-        env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' },
-      },
-    );
+    const child = spawn(BIN, [...argv, ...(options.flags ?? []), '--log-level', 'info'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     guardChildren();
     running.add(child);
     const server = new ServerProcess(child, endpoint);

@@ -110,3 +110,14 @@ export function workerPids(parentPid = process.pid): number[] {
     })
     .map(Number);
 }
+
+/** The server's command, whose first line says how node and malloc run it (README, "Memory"). */
+export const SERVER_BIN = `${REPO}server/bin/maskrcnn-zmq.js`;
+
+/** What a script's `#!/usr/bin/env -S GLIBC_TUNABLES=… node FLAGS` line gives malloc and node. */
+export function startLineOf(script: string): { tunables: string; nodeFlags: string } {
+  const first = readFileSync(script, 'utf8').split('\n')[0];
+  const line = /^#!\/usr\/bin\/env -S GLIBC_TUNABLES=(\S+) node (.*)$/.exec(first);
+  if (!line) throw new Error(`${script} does not start as the server should: ${first}`);
+  return { tunables: line[1], nodeFlags: line[2] };
+}

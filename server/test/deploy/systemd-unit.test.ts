@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO, skipUnless } from '../helpers.js';
+import { REPO, SERVER_BIN, skipUnless, startLineOf } from '../helpers.js';
 
 const UNIT = `${REPO}deploy/maskrcnn-zmq.service`;
 /** The node the unit starts, where Debian's and NodeSource's packages put it. */
@@ -75,14 +75,11 @@ describe('deploy/maskrcnn-zmq.service', () => {
   });
 
   test('starts the server as `npm start` does: the same malloc tunable and node flags', () => {
-    const start = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')).scripts.start as string;
-    const npmStart = /GLIBC_TUNABLES=(\S+) node (.*)server\/dist\/src\/main\.js serve$/.exec(start);
-    assert.ok(npmStart, `npm start is ${start}`);
-    const [, tunables, flags] = npmStart;
+    const { tunables, nodeFlags } = startLineOf(SERVER_BIN);
     assert.equal(only('Environment'), `GLIBC_TUNABLES=${tunables}`);
     assert.ok(
       only('ExecStart').startsWith(
-        `${UNIT_NODE} ${flags}/opt/maskrcnn-zmq/server/dist/src/main.js`,
+        `${UNIT_NODE} ${nodeFlags} /opt/maskrcnn-zmq/server/dist/src/main.js serve `,
       ),
       only('ExecStart'),
     );
