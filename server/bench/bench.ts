@@ -72,16 +72,25 @@ console.log(
     `onnxruntime ${machine.onnxruntime}, sharp ${machine.sharp} (libvips ${machine.libvips}); ` +
     `${executionProvider}, ${threads} onnxruntime threads, ${precision} graphs`,
 );
-const pipeline = await MaskRcnnPipeline.load(modelDir, { threads, executionProvider, precision });
 /** The server as its users run it: a process started as `npm start` starts it. */
 const startAsNpmStartDoes = (workers: number, workerThreads: number, more: string[] = []) =>
   ServerProcess.start({
     modelDir,
     flags: [
-      ...['--precision', precision, '--execution-provider', executionProvider, '--queue', '64'],
-      ...['--workers', String(workers), '--threads', String(workerThreads), ...more],
+      '--precision',
+      precision,
+      '--execution-provider',
+      executionProvider,
+      '--queue',
+      '64',
+      '--workers',
+      String(workers),
+      '--threads',
+      String(workerThreads),
+      ...more,
     ],
   });
+const pipeline = await MaskRcnnPipeline.load(modelDir, { threads, executionProvider, precision });
 await pipeline.warmUp();
 const inProcess = async (job: Job) => timingsOf(await runJob(pipeline, job, MAX_PIXELS));
 
@@ -106,9 +115,8 @@ console.log(
 
 // 2. getMask: in-process by stage, alternating with the same call through each door.
 const [httpPort, grpcPort] = [await freePort(), await freePort()];
-const server = await startAsNpmStartDoes(1, threads, [
-  ...['--http', String(httpPort), '--grpc', String(grpcPort)],
-]);
+const doorFlags = ['--http', String(httpPort), '--grpc', String(grpcPort)];
+const server = await startAsNpmStartDoes(1, threads, doorFlags);
 const doors: DoorCaller[] = [
   zmqCaller(server.endpoint),
   httpCaller(`http://127.0.0.1:${httpPort}`),

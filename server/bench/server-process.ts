@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { MODEL_DIR, REPO } from '../test/helpers.js';
+import { MODEL_DIR, SERVER_BIN } from '../test/helpers.js';
 
 export interface Exit {
   code: number | null;
@@ -27,8 +27,6 @@ export interface ServerProcessOptions {
 
 /** Log lines kept for error messages. */
 const KEPT_LINES = 200;
-/** The command `npm start` runs, whose first line gives node its flags and malloc its tunable. */
-const BIN = `${REPO}server/bin/maskrcnn-zmq.js`;
 
 /** Children still running, killed if this process exits first. */
 const running = new Set<ChildProcess>();
@@ -65,7 +63,7 @@ export class ServerProcess {
     const modelDir = options.modelDir ?? MODEL_DIR;
     const argv = ['serve', '--bind', endpoint, '--model-dir', modelDir];
     // At info whatever the flags say: "ready" is an info line, and it is what start waits for.
-    const child = spawn(BIN, [...argv, ...(options.flags ?? []), '--log-level', 'info'], {
+    const child = spawn(SERVER_BIN, [...argv, ...(options.flags ?? []), '--log-level', 'info'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     guardChildren();
@@ -108,10 +106,7 @@ export class ServerProcess {
    * @throws when the process is gone.
    */
   rssMiB(): number {
-    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kB = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    if (!kB) throw new Error(`no VmRSS for process ${this.pid}: it has exited`);
-    return Number(kB[1]) / 1024;
+    return rssMiBOf(this.pid);
   }
 
   /** The last log lines (at most 200), for error messages. */
@@ -149,6 +144,17 @@ export class ServerProcess {
       }
     });
   }
+}
+
+/**
+ * Resident memory of process `pid` in MiB, from VmRSS in /proc/<pid>/status.
+ * @throws when the process is gone.
+ */
+export function rssMiBOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kB = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!kB) throw new Error(`no VmRSS for process ${pid}: it has exited`);
+  return Number(kB[1]) / 1024;
 }
 
 /** A loopback port nobody listens on now: bound to port 0 and released. */

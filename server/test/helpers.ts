@@ -93,16 +93,25 @@ export async function pythonCall(
   return JSON.parse(stdout);
 }
 
+/** Fields of /proc/<pid>/stat, counted from the state (after the command's parenthesis) as 0. */
+const PPID = 1;
+export const MINOR_FAULTS = 7;
+
+/** One numeric field of /proc/<pid>/stat, e.g. `MINOR_FAULTS`. */
+export function statField(pid: number, field: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field]);
+}
+
 /** The pids of the inference worker processes that `parentPid` has forked. */
 export function workerPids(parentPid = process.pid): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
         return (
-          ppid === parentPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker-main')
+          statField(Number(pid), PPID) === parentPid &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker-main')
         );
       } catch {
         return false; // It ended while we looked.

@@ -124,7 +124,10 @@ export function startClient(
   return new LoggedProcess(LAUNCH_NODES.client, [`__name:=${name}`, ...args], env, REPO);
 }
 
-/** The real server on the embedded model, started by launch/nodes/vision_server; resolves once ready. */
+/**
+ * The real server on the embedded model, started by launch/nodes/vision_server; resolves once
+ * it is ready.
+ */
 export async function startServer(
   port: number,
   flags: readonly string[] = [],

@@ -18,7 +18,10 @@ export interface Call {
   method: string;
   /** The method as a metric label: callers choose names, so a door folds unknown ones into one. */
   label?: string;
-  /** The caller's own id for the call where its wire has one, so both sides can find it in logs (its first 64 characters). */
+  /**
+   * The caller's own id for the call where its wire has one, so both sides can find it in logs,
+   * which keep its first 64 characters.
+   */
   requestId: string;
   /** Who called (a ZeroMQ identity, a remote address), for logs and the fair queue. */
   peer: string;

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import sharp from 'sharp';
-import { ServerProcess } from '../../bench/server-process.js';
-import { photo, workerPids } from '../helpers.js';
+import { rssMiBOf, ServerProcess } from '../../bench/server-process.js';
+import { MINOR_FAULTS, photo, statField, workerPids } from '../helpers.js';
 
 /** Four 640×480 photos, each sent five times. */
 const PHOTOS = ['000000000009.jpg', '000000000089.jpg', '000000000110.jpg', '000000000133.jpg'];
@@ -42,10 +42,10 @@ describe('inference worker memory', () => {
     assert.match(tunablesOf(server.pid) ?? '', /glibc\.malloc\.mmap_threshold=131072/);
     assert.equal(tunablesOf(worker), undefined);
 
-    const before = minorFaults(worker);
+    const before = statField(worker, MINOR_FAULTS);
     for (let round = 0; round < ROUNDS; round++)
       for (const jpeg of jpegs) await client.getMask(jpeg);
-    const perFrame = (minorFaults(worker) - before) / (ROUNDS * jpegs.length);
+    const perFrame = (statField(worker, MINOR_FAULTS) - before) / (ROUNDS * jpegs.length);
 
     t.diagnostic(`${perFrame.toFixed(0)} minor page faults a frame in the worker`);
     // 170–340 measured; 950–1,070 with the threshold fixed.
@@ -56,10 +56,10 @@ describe('inference worker memory', () => {
     assert.match(readFileSync(`/proc/${worker}/cmdline`, 'utf8'), /--initial-old-space-size=64\0/);
 
     const large = await sharp(jpegs[0]).resize(6000, 4500).jpeg().toBuffer();
-    const before = rssMiB(worker);
+    const before = rssMiBOf(worker);
     await client.getMask(large);
     await sleep(1500);
-    const after = rssMiB(worker);
+    const after = rssMiBOf(worker);
 
     t.diagnostic(
       `worker resident memory ${before.toFixed(0)} MiB before, ${after.toFixed(0)} after`,
@@ -73,16 +73,4 @@ describe('inference worker memory', () => {
 function tunablesOf(pid: number): string | undefined {
   const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   return environ.find((entry) => entry.startsWith('GLIBC_TUNABLES='))?.slice(15);
-}
-
-/** Minor page faults of process `pid` so far (field 10 of /proc/<pid>/stat). */
-function minorFaults(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-}
-
-function rssMiB(pid: number): number {
-  return (
-    Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
-  );
 }
