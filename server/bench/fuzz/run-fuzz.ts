@@ -6,18 +6,15 @@
  *
  *   fuzz socket ×N --hostile message-->  server   (never waits for the reply)
  *   fuzz socket ×N <--OK | ERR | _zpc_hb-- server (read in the background, counted)
- *   honest client  --info()--> server --OK-->      (every second; must always succeed)
+ *   honest client  --info()--> server --OK-->      (every second, its own process; must always succeed)
  *   fuzz socket ×N --_zerorpc_ping--> server --OK--> (after its last message: all were read)
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BUILTIN,
-  encodeEvent,
-  newMessageId,
-  requestHeader,
-  VisionClient,
-} from '@maskrcnn-zmq/shared';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN, encodeEvent, newMessageId, requestHeader } from '@maskrcnn-zmq/shared';
 import { Dealer } from 'zeromq';
 import { photo } from '../../test/helpers.js';
 import { HostileMessages, KINDS, selectKinds } from './hostile-messages.js';
@@ -39,7 +36,7 @@ export interface FuzzOptions {
   deadlineMs?: number;
   /** After the last send, wait this long at most for the replies still owed (default 5 s). */
   drainMs?: number;
-  /** One honest `info()` this often (default 1 s), each with a 10 s deadline. */
+  /** One honest `info()` this often (default 1 s), each with a 10 s deadline, from its own process. */
   livenessEveryMs?: number;
 }
 
@@ -76,6 +73,7 @@ const ZEBRA = '000000000034.jpg';
 /** Messages a socket may queue before a send waits; keeps memory bounded when the server stalls. */
 const SEND_HIGH_WATER_MARK = 16;
 const SEND_TIMEOUT_MS = 5000;
+const LIVENESS_PROBE = fileURLToPath(new URL('./liveness-probe.js', import.meta.url));
 
 /** Runs the fuzz and reports; never throws for what the server does. */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
@@ -163,41 +161,28 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
 }
 
-/** An honest client calling `info()` every `everyMs` until stopped. */
+/** The liveness probe (`liveness-probe.ts`), in its own process from start to `stop()`. */
 class Liveness {
-  private readonly client: VisionClient;
-  private readonly calls: HonestCalls = { ok: 0, failed: 0, errors: {}, slowestMs: 0 };
-  private stopped = false;
-  private readonly wake = new AbortController();
-  private readonly loop: Promise<void>;
+  private readonly probe: ChildProcess;
+  private output = '';
+  private readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
 
   constructor(endpoint: string, everyMs: number) {
-    this.client = new VisionClient({ endpoint, timeoutMs: 10_000 });
-    this.loop = this.run(everyMs);
+    this.probe = spawn(process.execPath, [LIVENESS_PROBE, endpoint, String(everyMs)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.probe.stdout?.on('data', (chunk) => {
+      this.output += chunk;
+    });
+    this.exited = once(this.probe, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   }
 
-  /** Ends the loop after the call in flight and returns what the calls saw. */
+  /** Ends the probe after the call in flight and returns what its calls saw. */
   async stop(): Promise<HonestCalls> {
-    this.stopped = true;
-    this.wake.abort();
-    await this.loop;
-    this.client.close();
-    return this.calls;
-  }
-
-  private async run(everyMs: number): Promise<void> {
-    while (!this.stopped) {
-      const started = performance.now();
-      try {
-        await this.client.info();
-        this.calls.ok++;
-      } catch (error) {
-        const name = (error as Error).name;
-        this.calls.failed++;
-        this.calls.errors[name] = (this.calls.errors[name] ?? 0) + 1;
-      }
-      this.calls.slowestMs = Math.max(this.calls.slowestMs, performance.now() - started);
-      await sleep(everyMs, undefined, { signal: this.wake.signal }).catch(() => {});
-    }
+    this.probe.stdin?.end();
+    const [code, signal] = await this.exited;
+    if (code !== 0)
+      throw new Error(`the liveness probe failed (${code ?? signal}): ${this.output}`);
+    return JSON.parse(this.output);
   }
 }

@@ -8,7 +8,8 @@ import { ServerProcess } from '../../bench/server-process.js';
  * The server process under 2,000 hostile messages of every kind (bench/fuzz/kinds/):
  *
  *   fuzz socket ×4 --hostile message--> server   answers ERR what it can, drops the rest
- *   honest client  --info()----------> server   every second during the run: must answer
+ *   honest client  --info()----------> server   every second during the run, from its own process:
+ *                                               must answer, within 2 s
  *   then           --getMask(zebra)--> server   must answer a JPEG of the zebra's size
  */
 describe('server under hostile messages', () => {
@@ -45,8 +46,14 @@ describe('server under hostile messages', () => {
     assert.ok(grownMiB < 150, `resident memory grew by ${grownMiB.toFixed(0)} MiB`);
   });
 
-  it('answers every honest info() call during the run', () => {
-    assert.ok(report.honest.ok > 0);
-    assert.equal(report.honest.failed, 0, JSON.stringify(report.honest.errors));
+  it('answers every honest info() call during the run, none held for seconds', (t) => {
+    const { honest } = report;
+    t.diagnostic(
+      `${honest.ok} honest info() calls, the slowest in ${honest.slowestMs.toFixed(0)} ms`,
+    );
+    assert.ok(honest.ok > 0);
+    assert.equal(honest.failed, 0, JSON.stringify(honest.errors));
+    // No hostile message holds the loop that serves the others: 0.1-0.2 s here at the slowest.
+    assert.ok(honest.slowestMs < 2000, `an honest info() took ${honest.slowestMs.toFixed(0)} ms`);
   });
 });
