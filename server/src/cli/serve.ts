@@ -10,6 +10,9 @@ import { httpDoorOptions, httpOptions } from './http-options.js';
 import { integer, port } from './parse.js';
 import { modelOptions, serverOptions } from './server-options.js';
 
+/** How long the process may stay up after shutdown; only a leaked timer or socket keeps it that long. */
+const EXIT_BACKSTOP_MS = 5000;
+
 export function serveCommand(program: Command): void {
   const command = program
     .command('serve', { isDefault: true })
@@ -48,6 +51,7 @@ export function serveCommand(program: Command): void {
     const log = createLogger(options.logLevel);
     // Listening before start logs "ready", so a signal sent on seeing it is always a clean stop.
     let server: VisionServer | undefined;
+    let ops: OpsServer | undefined;
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) {
@@ -56,14 +60,24 @@ export function serveCommand(program: Command): void {
       }
       stopping = true;
       log.info({ signal, graceMs: options.shutdownGraceMs }, 'shutting down');
-      await server?.shutdown(options.shutdownGraceMs);
-      process.exit(0);
+      // Still loading the model: no call to answer, nothing to flush.
+      if (!server) process.exit(0);
+      await server.shutdown(options.shutdownGraceMs);
+      await ops?.close();
+      // Ending by itself, not by process.exit(): only then does ZeroMQ send the replies it still
+      // holds (up to the server's flush time) before the process goes; process.exit() drops them.
+      setTimeout(() => {
+        log.warn(
+          { holding: process.getActiveResourcesInfo() },
+          'still held after shutdown; exiting',
+        );
+        process.exit(0);
+      }, EXIT_BACKSTOP_MS).unref();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     process.on('SIGHUP', () => void server?.reloadAllowList());
     const counters = new Counters();
-    let ops: OpsServer | undefined;
     if (options.metricsPort !== undefined) {
       // Up before the model loads, so that /readyz says "warming up" rather than nothing.
       ops = await OpsServer.start({

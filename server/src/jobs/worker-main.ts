@@ -22,7 +22,11 @@ import { runJob } from './run-job.js';
 const HELD_BUFFERS_BYTES = 64 * 2 ** 20;
 
 const config = JSON.parse(process.argv[2]) as WorkerConfig;
-const send = (message: FromWorker) => process.send?.(message);
+/** Tells the server; with the server gone (it stopped while this loaded), there is nothing to do. */
+const send = (message: FromWorker) => {
+  if (process.connected) process.send?.(message);
+  else process.exit(0);
+};
 
 // The server decides when its workers stop: a terminal's Ctrl-C reaches the whole process group,
 // and must not kill jobs the server is still letting finish. Without the server, stop.
