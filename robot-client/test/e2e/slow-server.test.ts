@@ -8,72 +8,32 @@
  * memory flat: nothing may queue.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import type { RosNode } from '../../src/camera/ros-node.js';
+import { test } from 'node:test';
+import sharp from 'sharp';
 import type { FiguresSnapshot } from '../../src/figures.js';
+import { cameraRig, publishFrames } from '../helpers/camera-rig.js';
 import { makeFrame, toImageMessage } from '../helpers/frames.js';
 import { needsRosMaster } from '../helpers/needs.js';
-import { type LoggedProcess, rssMiB } from '../helpers/processes.js';
-import { joinRos, type Master, startClient, startMaster } from '../helpers/ros.js';
-import { type StandInServer, startStandInServer } from '../helpers/stand-in-server.js';
+import { sleep } from '../helpers/wait.js';
 
 const FRAMES = 300;
-let master: Master | undefined;
-let server: StandInServer | undefined;
-let client: LoggedProcess | undefined;
-let node: RosNode | undefined;
-
-after(async () => {
-  await client?.stop();
-  await node?.shutdown();
-  server?.close();
-  await master?.stop();
-});
 
 test('client node: 30 Hz camera, slow server: memory stays flat and the drops are reported', {
   skip: needsRosMaster(),
 }, async (t) => {
-  master = await startMaster();
-  const reply = Buffer.from(
-    await (await import('sharp'))
-      .default({
-        create: { width: 640, height: 400, channels: 3, background: '#406080' },
-      })
-      .jpeg()
-      .toBuffer(),
-  );
-  server = await startStandInServer(() => reply, { delayMs: 250 });
-  client = startClient(master.env, 'slow_client', {
-    server: server.endpoint,
-    display: 'topic',
-    figures_period_s: 1,
-  });
-  node = await joinRos(master.env, 'slow_camera');
-  await client.waitFor((line) => line.msg === 'robot client starting', 20_000);
-  const camera = node.advertise('/cameras/right_hand_camera/image', 'sensor_msgs/Image');
+  const reply = await sharp({
+    create: { width: 640, height: 400, channels: 3, background: '#406080' },
+  })
+    .jpeg()
+    .toBuffer();
   // One 640×400 frame with a moving bar, re-stamped each time, as a camera sends them.
-  const base = toImageMessage(makeFrame('bgr8', 640, 400, (x) => [x % 256, 128, 64]));
-  // The subscriber connects asynchronously; wait (20 s at most) until frames reach the client.
-  const connectBy = Date.now() + 20_000;
-  while (!client.lines.some((l) => (l.figures as FiguresSnapshot | undefined)?.received)) {
-    assert.ok(
-      Date.now() < connectBy,
-      `no camera frame reached the client within 20 s; it said:\n${client.tail.join('\n')}`,
-    );
-    camera.publish(base);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const frame = toImageMessage(makeFrame('bgr8', 640, 400, (x) => [x % 256, 128, 64]));
+  const rig = await cameraRig(t, 'slow_client', frame, reply, 250);
+  const { client, server } = rig;
 
-  const rss: number[] = [];
-  const startedAt = Date.now();
-  for (let seq = 1; seq <= FRAMES; seq++) {
-    camera.publish({ ...base, header: { ...base.header, seq } });
-    if (seq % 5 === 0) rss.push(await rssMiB(client.pid));
-    const due = startedAt + (seq * 1000) / 30;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-  }
+  const rss = await publishFrames(rig, frame, FRAMES, 30);
   const stoppedAt = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sleep(1500);
   const logged = client.lines.filter((l) => l.msg === 'figures');
   // Counts once all is settled; rates from the last line logged while the camera ran.
   const figures = logged.at(-1)?.figures as FiguresSnapshot;
