@@ -1,26 +1,24 @@
 /**
- * A peer that floods getMask and never reads a reply, as its own process, so that its sending
- * does not slow the honest callers' event loop in the test's process: the test then measures
- * the server's fairness, not its own.
+ * A peer that floods getMask and never reads a reply, as its own process (`ScriptProcess`), so
+ * that its sending does not slow the honest callers' event loop in the test's process: the test
+ * then measures the server's fairness, not its own.
  *
- * Run: node greedy-peer.js ENDPOINT IMAGE_FILE; it sends a call every 5 ms until SIGTERM, then
- * prints how many it sent.
+ * Run: node greedy-peer.js ENDPOINT IMAGE_FILE; it sends a call every 5 ms until its standard
+ * input closes, then prints how many it sent.
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeEvent, newMessageId, requestHeader } from '@maskrcnn-zmq/shared';
 import { Dealer } from 'zeromq';
+import { stopWhenInputCloses } from './script-process.js';
 
 const [endpoint, imageFile] = process.argv.slice(2);
 const image = readFileSync(imageFile);
 const greedy = new Dealer({ linger: 0, sendHighWaterMark: 100_000 });
 greedy.connect(endpoint);
-let flooding = true;
+const stop = stopWhenInputCloses();
 let sent = 0;
-process.on('SIGTERM', () => {
-  flooding = false;
-});
-while (flooding) {
+while (!stop.aborted) {
   const event = { header: requestHeader(newMessageId()), name: 'getMask', args: [image] };
   await greedy.send([Buffer.alloc(0), encodeEvent(event)]);
   sent++;

@@ -9,14 +9,13 @@
  *   honest client  --info()--> server --OK-->      (every second, its own process; must always succeed)
  *   fuzz socket ×N --_zerorpc_ping--> server --OK--> (after its last message: all were read)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN, encodeEvent, newMessageId, requestHeader } from '@maskrcnn-zmq/shared';
 import { Dealer } from 'zeromq';
 import { photo } from '../../test/helpers.js';
+import { ScriptProcess } from '../script-process.js';
 import { HostileMessages, KINDS, selectKinds } from './hostile-messages.js';
 import { type KindTally, type ReplyCounts, ReplyTally } from './reply-tally.js';
 
@@ -99,7 +98,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       // The socket was closed under the read: the run is over.
     }
   });
-  const liveness = new Liveness(endpoint, options.livenessEveryMs ?? 1000);
+  const liveness = new ScriptProcess(LIVENESS_PROBE, [
+    endpoint,
+    String(options.livenessEveryMs ?? 1000),
+  ]);
 
   let sent = 0;
   let sendFailures = 0;
@@ -147,7 +149,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
   for (const socket of sockets) socket.close();
   await Promise.all(reading);
-  const honest = await liveness.stop();
+  const honest: HonestCalls = JSON.parse(await liveness.stop());
   return {
     sent,
     sendFailures,
@@ -159,30 +161,4 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     elapsedMs: performance.now() - started,
     stoppedEarly,
   };
-}
-
-/** The liveness probe (`liveness-probe.ts`), in its own process from start to `stop()`. */
-class Liveness {
-  private readonly probe: ChildProcess;
-  private output = '';
-  private readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
-
-  constructor(endpoint: string, everyMs: number) {
-    this.probe = spawn(process.execPath, [LIVENESS_PROBE, endpoint, String(everyMs)], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    this.probe.stdout?.on('data', (chunk) => {
-      this.output += chunk;
-    });
-    this.exited = once(this.probe, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  }
-
-  /** Ends the probe after the call in flight and returns what its calls saw. */
-  async stop(): Promise<HonestCalls> {
-    this.probe.stdin?.end();
-    const [code, signal] = await this.exited;
-    if (code !== 0)
-      throw new Error(`the liveness probe failed (${code ?? signal}): ${this.output}`);
-    return JSON.parse(this.output);
-  }
 }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { VisionClient } from '@maskrcnn-zmq/shared';
+import { ScriptProcess } from '../../bench/script-process.js';
 import { Counters } from '../../src/ops/counters.js';
 import { photo, startServer } from '../helpers.js';
 
@@ -14,7 +13,10 @@ const JPEG_FILE = photo('000000000599.jpg');
 const jpeg = readFileSync(JPEG_FILE);
 const GREEDY_PEER = fileURLToPath(new URL('../../bench/greedy-peer.js', import.meta.url));
 
-/** getMask replies that `clients` honest callers, one call out each, get in about `SECONDS`, and the seconds it took. */
+/**
+ * getMask replies that `clients` honest callers, one call out each, get in about `SECONDS`, and
+ * the seconds that took.
+ */
 async function honestReplies(
   endpoint: string,
   clients: number,
@@ -38,7 +40,10 @@ async function honestReplies(
   return { replies, seconds: (performance.now() - start) / 1000 };
 }
 
-/** The sum of a metric's series whose name is `series` (a counter, or a histogram's `_sum`) and whose labels pass `keep`. */
+/**
+ * The sum of a metric's series named `series` (a counter, or a histogram's `_sum`) whose labels
+ * pass `keep`.
+ */
 async function total(
   counters: Counters,
   metric: string,
@@ -90,20 +95,11 @@ describe('server fairness', () => {
     try {
       const alone = await measure();
 
-      const greedy = spawn(process.execPath, [GREEDY_PEER, server.endpoint, JPEG_FILE], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let output = '';
-      greedy.stdout.on('data', (chunk) => {
-        output += chunk;
-      });
-      const exited = once(greedy, 'exit');
+      const greedy = new ScriptProcess(GREEDY_PEER, [server.endpoint, JPEG_FILE]);
       await sleep(200); // Its first calls are in before the honest ones start.
       const contested = await measure();
       const greedyServed = contested.served - contested.replies;
-      greedy.kill('SIGTERM');
-      await exited;
-      const sent = Number(output.trim());
+      const sent = Number(await greedy.stop());
 
       const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
       const busy = `worker busy ${percent(alone.busy)} alone, ${percent(contested.busy)} beside the flood`;
