@@ -50,8 +50,8 @@ export function startServer(overrides: Partial<ServerOptions> = {}): Promise<Vis
   });
 }
 
-/** One rule for the whole project: `@maskrcnn-zmq/shared/test-support`. */
-export { skipUnless } from '@maskrcnn-zmq/shared/test-support';
+/** What every package's tests share: `@maskrcnn-zmq/shared/test-support`. */
+export { skipUnless, until } from '@maskrcnn-zmq/shared/test-support';
 
 /** The `skip` option of tests that call the server from Debian's Python. */
 export const WITHOUT_PYTHON = skipUnless(

@@ -1,13 +1,15 @@
 /**
- * The one rule every package's tests follow for tools outside Node (a ROS master, Xvfb,
- * Chromium, Python, systemd-analyze, an optional native package): a test that needs a missing
- * tool skips and says what to install; where `MASKRCNN_ZMQ_REQUIRE_ALL` is set (`.ci/run` sets
- * it, having installed everything) the missing tool fails the test instead, so CI cannot skip
- * silently. Imported by tests only, as `@maskrcnn-zmq/shared/test-support`; not part of the
- * package's API (`src/index.ts`).
+ * What every package's tests share. First, the one rule they follow for tools outside Node (a
+ * ROS master, Xvfb, Chromium, Python, systemd-analyze, an optional native package): a test that
+ * needs a missing tool skips and says what to install; where `MASKRCNN_ZMQ_REQUIRE_ALL` is set
+ * (`.ci/run` sets it, having installed everything) the missing tool fails the test instead, so
+ * CI cannot skip silently. Then waiting for a process or a log to reach a state. Imported by
+ * tests only, as `@maskrcnn-zmq/shared/test-support`; not part of the package's API
+ * (`src/index.ts`).
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The variable that turns every skip for a missing tool into a failure. */
 export const REQUIRE_ALL = 'MASKRCNN_ZMQ_REQUIRE_ALL';
@@ -41,4 +43,13 @@ export function onPath(command: string, path = process.env.PATH ?? ''): boolean 
       return false;
     }
   });
+}
+
+/** Resolves once `done()` holds, checking every 50 ms; rejects with `what` after `timeoutMs`. */
+export async function until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(50);
+  }
 }

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { VisionClient } from '@maskrcnn-zmq/shared';
 import sharp from 'sharp';
 import { ServerProcess } from '../../bench/server-process.js';
-import { MODEL_DIR, photo, SERVER_BIN, workerPids } from '../helpers.js';
+import { MODEL_DIR, photo, SERVER_BIN, until, workerPids } from '../helpers.js';
 
 const jpeg = readFileSync(photo('000000000034.jpg'));
 const outcome = (call: Promise<unknown>) =>
@@ -125,8 +125,7 @@ describe('server shutdown', () => {
       // Once it logs "stopped" the reply is made and queued in ZeroMQ, most of it unsent; the
       // server used to exit right there, and the half-sent reply was lost. Held half a second
       // longer, the caller then reads it all.
-      const stopped = () => server.lastLines().includes('"msg":"stopped"');
-      for (let waited = 0; !stopped() && waited < 15_000; waited += 5) await sleep(5);
+      await until(() => server.lastLines().includes('"msg":"stopped"'), 15_000, 'stopped');
       await sleep(500);
       proxy.hold(false);
       const composite = await sharp(await reply).metadata();
@@ -159,10 +158,8 @@ describe('server shutdown', () => {
       // The worker writes to the same pipe: it closes once both processes are gone.
       const allGone = once(child.stderr, 'close');
       const exited = once(child, 'exit');
-      for (let waited = 0; workerPids(child.pid).length === 0 && waited < 30_000; waited += 10) {
-        await sleep(10);
-      }
-      assert.equal(workerPids(child.pid).length, 1, 'a worker started');
+      await until(() => workerPids(child.pid).length > 0, 30_000, 'a worker started');
+      assert.equal(workerPids(child.pid).length, 1, 'one worker');
       const started = performance.now();
       child.kill('SIGTERM');
       assert.deepEqual(await exited, [0, null]);
